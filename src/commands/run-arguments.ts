@@ -8,6 +8,7 @@
  * them exactly as it does for form submits, so both paths accept and refuse the same things.
  */
 import type { ParameterDefinition, RunbookDefinition } from '../domain/runbook.js';
+import { exampleValue, expectedText } from '../validation/describe.js';
 import { closest } from './did-you-mean.js';
 import { CommandMistake } from './mistake.js';
 import type { Token } from './tokenizer.js';
@@ -131,39 +132,13 @@ export function listParameters(runbook: RunbookDefinition): string {
   return runbook.parameters.map((p) => `-${p.name}${p.required ? ' (required)' : ''}`).join(', ');
 }
 
-/** What a parameter accepts, in words. */
+/** What a parameter accepts, in words, with its help text. */
 export function describeExpected(parameter: ParameterDefinition): string {
-  if (parameter.choices?.length) return `-${parameter.name} must be one of: ${parameter.choices.join(', ')}.`;
-  const kinds: Record<string, string> = {
-    int: 'a whole number',
-    number: 'a number',
-    bool: 'true or false',
-    datetime: 'a date such as 2025-03-31 or 2025-03-31T14:00',
-    'string[]': 'one or more values separated by commas',
-    secret: 'a secret value',
-    credential: 'a user name and a secret',
-  };
-  const kind = kinds[parameter.type] ?? 'a text value';
-  const range =
-    parameter.min !== undefined || parameter.max !== undefined ? ` between ${parameter.min ?? '…'} and ${parameter.max ?? '…'}` : '';
-  return `-${parameter.name} takes ${kind}${range}.${parameter.help ? ` ${parameter.help}` : ''}`;
+  return `-${parameter.name} takes ${expectedText(parameter)}.${parameter.help ? ` ${parameter.help}` : ''}`;
 }
 
 function sampleValue(parameter: ParameterDefinition): string {
-  if (parameter.choices?.length) return quoteIfNeeded(parameter.choices[0]);
-  if (parameter.default !== undefined && typeof parameter.default !== 'boolean')
-    return quoteIfNeeded(Array.isArray(parameter.default) ? parameter.default.join(',') : String(parameter.default));
-  const samples: Record<string, string> = {
-    int: String(parameter.min ?? 1),
-    number: String(parameter.min ?? 1.5),
-    bool: 'true',
-    datetime: new Date().toISOString().slice(0, 10),
-    'string[]': 'a,b',
-  };
-  return samples[parameter.type] ?? 'value';
-}
-
-function quoteIfNeeded(value: string): string {
+  const value = exampleValue(parameter) ?? (parameter.secret ? '<secret>' : '<value>');
   return /[\s"']/.test(value) ? `'${value.replace(/'/g, "''")}'` : value;
 }
 

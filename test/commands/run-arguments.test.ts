@@ -72,13 +72,13 @@ describe('run argument binding', () => {
     const error = mistake('-Servr web01');
     expect(error.problem).to.equal('Restart-AppPool has no parameter -Servr. Did you mean -Server?');
     expect(error.hint).to.contain('-Server (required), -Pool (required)');
-    expect(error.example).to.equal('run Restart-AppPool -Server value -Pool value');
+    expect(error.example).to.equal('run Restart-AppPool -Server example -Pool example');
   });
 
   it('refuses an ambiguous prefix, a missing value, a repeated parameter and extra values', () => {
     expect(mistake('-Po x').problem).to.equal('-Po could mean -Pool or -PoolTimeout.');
     expect(mistake('-Server').problem).to.equal('-Server needs a value.');
-    expect(mistake('-Environment').hint).to.equal('-Environment must be one of: dev, prod.');
+    expect(mistake('-Environment').hint).to.equal('-Environment takes one of: dev, prod.');
     expect(mistake('-Server a -server b').problem).to.equal('-Server was given twice.');
     expect(mistake('a b c d e f').problem).to.equal('There is no parameter left for "f".');
   });
@@ -88,6 +88,6 @@ describe('run argument binding', () => {
   });
 
   it('builds an example with every required parameter', () => {
-    expect(exampleFor(restart)).to.equal('run Restart-AppPool -Server value -Pool value');
+    expect(exampleFor(restart)).to.equal('run Restart-AppPool -Server example -Pool example');
   });
 });
