@@ -8,6 +8,7 @@
  *                                 conversationUpdate above, which welcomes — once)
  *   channelCreated              → remember the new channel; welcome it when it is an incident channel
  * Every activity refreshes the stored conversation reference used for proactive messages.
+ * Activities from tenants that are not served are dropped before any of this.
  */
 import {
   TeamsActivityHandler,
@@ -21,7 +22,7 @@ import type { ConversationInfo } from '../domain/conversation.js';
 import type { Messenger, Turn } from '../domain/message.js';
 import type { ActionTurn, TurnHandlers } from '../commands/handlers.js';
 import type { Logger } from '../logging/logger.js';
-import { commandTextOf, principalOf } from './activity-mapping.js';
+import { commandTextOf, principalOf, tenantOf } from './activity-mapping.js';
 import type { ConversationRegistry } from './conversation-registry.js';
 import { activityOf } from './outgoing.js';
 
@@ -32,6 +33,8 @@ export interface SwitchboardBotOptions {
   conversations: ConversationRegistry;
   /** Posts into conversations other than the current one (a newly created channel). */
   messenger: Messenger;
+  /** Whether activities from this Entra tenant are served at all (ALLOWED_TENANTS). */
+  servesTenant: (tenantId: string | undefined) => boolean;
   logger: Logger;
 }
 
@@ -59,6 +62,16 @@ export class SwitchboardBot extends TeamsActivityHandler {
       await this.welcomeNewChannel(channel, team, context);
       await next();
     });
+  }
+
+  /** Activities from tenants we do not serve get nothing: no answer, nothing stored. */
+  override async run(context: TurnContext): Promise<void> {
+    const tenantId = tenantOf(context.activity);
+    if (!this.options.servesTenant(tenantId)) {
+      this.options.logger.warn({ cid: context.activity.id, tenantId, type: context.activity.type }, 'activity from a tenant that is not served; ignored');
+      return;
+    }
+    await super.run(context);
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
