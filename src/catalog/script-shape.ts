@@ -1,0 +1,24 @@
+/**
+ * What a language parser understood of one script, before catalog metadata and help are applied
+ * (runbook-builder.ts turns it into a RunbookDefinition).
+ */
+import type { ParameterDefinition } from '../domain/runbook.js';
+import type { HelpText } from './help-text.js';
+import type { LineProblem } from './metadata.js';
+
+export interface ParsedParameter extends ParameterDefinition {
+  /** Where the parameter is declared, for problems found later. */
+  line: number;
+  /** A default the script computes at run time (`$env:COMPUTERNAME`): shown in help, never pre-filled. */
+  defaultExpression?: string;
+  /** Help from a comment next to the declaration, used when the help block has none. */
+  commentHelp?: string;
+}
+
+export interface ScriptShape {
+  help: HelpText;
+  /** In declaration order. */
+  parameters: ParsedParameter[];
+  /** Anything that makes the script's form untrustworthy; the runbook is left out when non-empty. */
+  problems: LineProblem[];
+}
