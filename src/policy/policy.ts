@@ -8,6 +8,8 @@ export interface Place {
   teamId?: string;
   channelId?: string;
   tenantId?: string;
+  /** Channel or chat name when Teams tells us; policy rules can match it with a glob (`inc-*`). */
+  name?: string;
 }
 
 export interface ApprovalRequirement {
@@ -17,6 +19,13 @@ export interface ApprovalRequirement {
   groups: string[];
   /** How long the request waits for approval before it expires. */
   expiresInSeconds: number;
+}
+
+/** The request an approver acts on, so the policy can refuse self-approval and check peers. */
+export interface ApprovalContext {
+  requester?: Principal;
+  runbook?: RunbookDefinition;
+  place?: Place;
 }
 
 export type PolicyDecision =
@@ -38,8 +47,12 @@ export interface Policy {
   ): Promise<PolicyDecision>;
   /** Whether the runbook should be shown at all to this user here (menus, help, search, welcome). */
   canSee(user: Principal, runbook: RunbookDefinition, place: Place): Promise<boolean>;
-  /** Whether the user may approve a request for this runbook needing these groups. */
-  canApprove(user: Principal, requirement: ApprovalRequirement): Promise<boolean>;
+  /**
+   * Whether the user may approve a request needing this requirement. The requester is never an
+   * approver. With no approver groups, anyone allowed to run the runbook in that place may
+   * approve, which needs `request.runbook` and `request.place` (without them: false).
+   */
+  canApprove(user: Principal, requirement: ApprovalRequirement, request?: ApprovalContext): Promise<boolean>;
   /** Whether the user may read the audit log in chat. */
   canAudit(user: Principal): Promise<boolean>;
 }

@@ -1,0 +1,45 @@
+/**
+ * Small builders for the security suites: runbook definitions, places and principals as the
+ * policy engine receives them, and a logger whose lines the test can read.
+ */
+import type { Principal } from '../../src/domain/job.js';
+import type { ParameterDefinition, RunbookDefinition } from '../../src/domain/runbook.js';
+import { createLogger, type Logger } from '../../src/logging/logger.js';
+import type { Place } from '../../src/policy/policy.js';
+
+export function runbook(name: string, options: { category?: string; tags?: string[]; parameters?: ParameterDefinition[] } = {}): RunbookDefinition {
+  return {
+    name,
+    language: 'python',
+    file: `${name}.py`,
+    category: options.category ?? 'General',
+    tags: options.tags ?? [],
+    synopsis: `${name} (test runbook)`,
+    description: '',
+    examples: [],
+    parameters: options.parameters ?? [],
+    target: 'local',
+    timeoutSeconds: 60,
+    contentHash: 'test',
+    source: 'local',
+  };
+}
+
+export const PERSONAL: Place = { kind: 'personal', conversationKey: 'a:personal-1' };
+export const GROUP_CHAT: Place = { kind: 'groupChat', conversationKey: '19:chat@thread.v2', name: 'Release crew' };
+
+export function channel(name: string, teamId = '19:team-default@thread.tacv2'): Place {
+  const channelId = `19:${name}@thread.tacv2`;
+  return { kind: 'channel', conversationKey: channelId, teamId, channelId, name };
+}
+
+export function principal(name: string, aadObjectId?: string): Principal {
+  return { id: `29:${name}`, name, aadObjectId };
+}
+
+/** A logger writing JSON lines into `lines`, so tests can assert what was logged. */
+export function capturedLogger(level = 'debug'): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = { write: (line: string) => void lines.push(line.trimEnd()) };
+  return { logger: createLogger(level, destination), lines };
+}
