@@ -67,10 +67,26 @@ export interface Job {
   progress?: number;
   progressText?: string;
   approvals?: ApprovalRecord[];
+  /**
+   * What the policy asked for when the run needs approval, kept with the job so any instance can
+   * decide on it later (and after a restart).
+   */
+  approval?: ApprovalRule;
   /** Set once the final card was delivered, so a restarted or second instance never posts it twice. */
   finalCardSent?: boolean;
   /** Optimistic concurrency version, incremented on every write. */
   version: number;
+}
+
+export interface ApprovalRule {
+  /** Id of the policy rule that asked for approval. */
+  rule: string;
+  /** Distinct approvers needed. */
+  count: number;
+  /** Groups whose members may approve (empty: anyone the policy allows to run it there). */
+  groups: string[];
+  /** After this the request is rejected as expired. */
+  expiresAt: string;
 }
 
 export interface ApprovalRecord {
