@@ -7,7 +7,6 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { ConversationInfo, PlaceKind } from '../domain/conversation.js';
 import type { Principal } from '../domain/job.js';
-import type { Place } from '../policy/policy.js';
 
 /** The Teams-specific part of channelData that we read. */
 interface TeamsChannelData {
@@ -74,17 +73,6 @@ export function conversationInfoOf(activity: Partial<Activity>, now: Date): Conv
 function referenceOf(activity: Partial<Activity>): Partial<ConversationReference> {
   const { activityId: _replyTarget, ...reference } = TurnContext.getConversationReference(activity);
   return reference;
-}
-
-export function placeOf(conversation: ConversationInfo): Place {
-  return {
-    kind: conversation.kind,
-    conversationKey: conversation.key,
-    teamId: conversation.teamId,
-    channelId: conversation.channelId,
-    tenantId: conversation.tenantId,
-    name: conversation.name,
-  };
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };

@@ -1,0 +1,109 @@
+/**
+ * The whole bot, in-process, on a random loopback port: buildApp with a temporary data folder
+ * and a temporary runbooks folder seeded from fixtures, talking to a ConnectorRecorder as its
+ * Bot Connector. Tests speak Teams' wire protocol to it and await what the recorder receives.
+ */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/logging/logger.js';
+import { ConnectorRecorder, type RecordedRequest } from '../support/connector-recorder.js';
+import {
+  ADA,
+  type Card,
+  type ExecuteAction,
+  type TeamsPlace,
+  type TeamsUser,
+  cardAction,
+  cardsOf,
+  invokeCard,
+  message,
+  postActivity,
+} from '../support/activities.js';
+
+export const FIXTURE_RUNBOOKS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'runbooks');
+
+export interface HarnessOptions {
+  /** Extra environment for loadConfig (e.g. LOG_LEVEL). */
+  env?: Record<string, string>;
+}
+
+export class Harness {
+  private constructor(
+    readonly app: App,
+    readonly url: string,
+    readonly recorder: ConnectorRecorder,
+    readonly runbooksDir: string,
+    private readonly tempDir: string,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const tempDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-it-'));
+    const runbooksDir = path.join(tempDir, 'runbooks');
+    await cp(FIXTURE_RUNBOOKS, runbooksDir, { recursive: true });
+    const recorder = await ConnectorRecorder.start();
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SWITCHBOARD_DEV: 'true',
+      DATA_DIR: path.join(tempDir, 'data'),
+      RUNBOOKS_DIR: runbooksDir,
+      ...options.env,
+    });
+    const app = await buildApp(config, { logger: silentLogger() });
+    const { url } = await app.start();
+    return new Harness(app, url, recorder, runbooksDir, tempDir);
+  }
+
+  get serviceUrl(): string {
+    return this.recorder.url;
+  }
+
+  /** Sends a message and resolves with the bot's first answer to it. */
+  async say(place: TeamsPlace, text: string, user: TeamsUser = ADA): Promise<RecordedRequest> {
+    const activity = message(this.serviceUrl, place, text, user);
+    const from = this.recorder.mark();
+    const { status } = await postActivity(this.url, activity);
+    if (status !== 200) throw new Error(`POST /api/messages answered ${status} for "${text}"`);
+    return this.recorder.waitFor((r) => r.conversationId === place.conversationId && r.activity.replyToId === activity.id, {
+      from,
+      description: `the answer to "${text}"`,
+    });
+  }
+
+  /** The single card of the bot's answer to `text`. */
+  async ask(place: TeamsPlace, text: string, user: TeamsUser = ADA): Promise<{ card: Card; activityId: string }> {
+    const answer = await this.say(place, text, user);
+    const [card] = cardsOf(answer.activity);
+    if (!card) throw new Error(`The answer to "${text}" has no card: ${JSON.stringify(answer.activity).slice(0, 300)}`);
+    return { card, activityId: answer.activityId! };
+  }
+
+  /**
+   * Clicks an Action.Execute button of the card posted as `cardActivityId`, with form `inputs`
+   * merged into the action data the way Teams does; resolves with the card that replaces it.
+   */
+  async click(place: TeamsPlace, action: ExecuteAction, cardActivityId: string, inputs: Record<string, unknown> = {}, user: TeamsUser = ADA): Promise<Card> {
+    const activity = cardAction(this.serviceUrl, place, action.verb, { ...action.data, ...inputs }, cardActivityId, user);
+    const { status, body } = await postActivity(this.url, activity);
+    if (status !== 200) throw new Error(`Invoke ${action.verb} answered ${status}: ${JSON.stringify(body)}`);
+    return invokeCard(body);
+  }
+
+  /** Resolves with the first update of `activityId` (from request index `from`) matching `predicate`. */
+  cardUpdate(activityId: string, predicate: (card: Card) => boolean, options: { from?: number; description?: string; timeoutMs?: number } = {}): Promise<RecordedRequest> {
+    return this.recorder.waitFor(
+      (r) => r.operation === 'update' && r.targetActivityId === activityId && r.status < 300 && cardsOf(r.activity).some(predicate),
+      { description: `an update of card ${activityId}${options.description ? `: ${options.description}` : ''}`, ...options },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.app.stop();
+    await this.recorder.close();
+    await rm(this.tempDir, { recursive: true, force: true });
+  }
+}
