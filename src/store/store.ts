@@ -113,6 +113,11 @@ export interface Store {
     conversationKey?: string;
     statuses?: JobStatus[];
     runbook?: string;
+    /**
+     * true: only jobs a restarted instance must pick up again (not final, or final but the final
+     * card not yet delivered: finalCardSent not true); false: only the other jobs.
+     */
+    unsettled?: boolean;
     limit?: number;
   }): Promise<Job[]>;
 

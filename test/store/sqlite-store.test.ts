@@ -114,6 +114,7 @@ describe('SqliteStore specifics', function () {
       expect(plan("SELECT data FROM jobs WHERE requester_id = 'x' ORDER BY created_at DESC, id LIMIT 20")).to.match(
         /USING INDEX jobs_by_requester/,
       );
+      expect(plan('SELECT data FROM jobs WHERE unsettled = 1 ORDER BY created_at DESC, id')).to.match(/USING INDEX jobs_unsettled/);
       expect(plan('SELECT data FROM jobs ORDER BY created_at DESC, id LIMIT 20')).to.not.match(/TEMP B-TREE/);
     } finally {
       db.close();

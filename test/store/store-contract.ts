@@ -213,6 +213,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           expect(ids(await store.listJobs({ statuses: ['running'] }))).to.deep.equal(['a2', 'a1']);
         });
 
+        it('lists unsettled jobs (not final, or final card not delivered) and the settled rest', async function () {
+          expect(ids(await store.listJobs({ unsettled: true }))).to.deep.equal(['b2', 'a3', 'b1', 'a2', 'a1']);
+          for (const id of ['a1', 'b1']) {
+            const job = (await store.getJob(id))!;
+            await store.updateJob({ ...job, finalCardSent: true });
+          }
+          expect(ids(await store.listJobs({ unsettled: true }))).to.deep.equal(['b2', 'a3', 'a2']);
+          expect(ids(await store.listJobs({ unsettled: false }))).to.deep.equal(['b1', 'a1']);
+          expect(ids(await store.listJobs({ unsettled: true, requesterId: alice.id, limit: 1 }))).to.deep.equal(['a3']);
+          const a2 = (await store.getJob('a2'))!;
+          await store.updateJob({ ...a2, status: 'completed' });
+          expect(ids(await store.listJobs({ unsettled: true, statuses: ['completed'] }))).to.deep.equal(['a2']);
+          const done = (await store.getJob('a2'))!;
+          await store.updateJob({ ...done, finalCardSent: true });
+          expect(ids(await store.listJobs({ unsettled: true }))).to.deep.equal(['b2', 'a3']);
+        });
+
         it('follows a job whose conversation changes', async function () {
           const a1 = (await store.getJob('a1'))!;
           await store.updateJob({ ...a1, conversationKey: CHAT });

@@ -1,18 +1,20 @@
 import { isFinal, type Job } from '../../domain/job.js';
 import type { Store } from '../store.js';
+import { isUnsettled } from '../unsettled.js';
 import { encodeKey, invertedTimeKey } from './tables.js';
 
 export type JobFilter = Parameters<Store['listJobs']>[0];
 
 /**
  * Jobs live in one partition keyed by id, which answers `getJob` with a point read. Every other
- * access pattern ("my jobs", "recent runs here", history of a runbook, jobs still in flight, all
- * jobs newest first) reads a partition of the JobIndex table instead: one small pointer entity
+ * access pattern ("my jobs", "recent runs here", history of a runbook, unsettled jobs to resume,
+ * all jobs newest first) reads a partition of the JobIndex table instead: one small pointer entity
  * per job and pattern, row key = inverted creation time + id, so a partition lists newest first.
  *
  * Pointers are written before the job and removed after it, so a job is always reachable through
  * its pointers; a pointer left behind by a crash or a lost race is recognised as stale (the job's
- * own keys no longer include it) and skipped.
+ * own keys no longer include it) and skipped. Only the `unsettled` pointer comes and goes with
+ * the job's state; requester, conversation, runbook and creation time normally never change.
  */
 export interface JobPointer {
   partitionKey: string;
@@ -21,8 +23,8 @@ export interface JobPointer {
 }
 
 const ALL = 'all';
-/** Jobs not yet in a final state: what a restarted instance has to pick up again. */
-const ACTIVE = 'active';
+/** Jobs still needing attention (see unsettled.ts): what a restarted instance picks up again. */
+const UNSETTLED = 'unsettled';
 
 const byRequester = (id: string) => `requester:${encodeKey(id)}`;
 const byConversation = (key: string) => `conversation:${encodeKey(key)}`;
@@ -34,7 +36,7 @@ export function pointerRowKey(job: Pick<Job, 'id' | 'createdAt'>): string {
 
 export function pointersFor(job: Omit<Job, 'version'>): JobPointer[] {
   const partitions = [ALL, byRequester(job.requester.id), byConversation(job.conversationKey), byRunbook(job.runbook)];
-  if (!isFinal(job.status)) partitions.push(ACTIVE);
+  if (isUnsettled(job)) partitions.push(UNSETTLED);
   const rowKey = pointerRowKey(job);
   return partitions.map((partitionKey) => ({ partitionKey, rowKey, jobId: job.id }));
 }
@@ -53,7 +55,8 @@ export function partitionFor(filter: JobFilter): string {
   if (filter.requesterId !== undefined) return byRequester(filter.requesterId);
   if (filter.conversationKey !== undefined) return byConversation(filter.conversationKey);
   if (filter.runbook !== undefined) return byRunbook(filter.runbook);
-  if (filter.statuses?.length && filter.statuses.every((status) => !isFinal(status))) return ACTIVE;
+  // Every job that is not final is unsettled, so that partition also serves in-flight status filters.
+  if (filter.unsettled === true || (filter.statuses?.length && filter.statuses.every((status) => !isFinal(status)))) return UNSETTLED;
   return ALL;
 }
 
@@ -62,6 +65,7 @@ export function matchesFilter(job: Job, filter: JobFilter): boolean {
     (filter.requesterId === undefined || job.requester.id === filter.requesterId) &&
     (filter.conversationKey === undefined || job.conversationKey === filter.conversationKey) &&
     (filter.runbook === undefined || job.runbook.toLowerCase() === filter.runbook.toLowerCase()) &&
-    (filter.statuses === undefined || filter.statuses.includes(job.status))
+    (filter.statuses === undefined || filter.statuses.includes(job.status)) &&
+    (filter.unsettled === undefined || filter.unsettled === isUnsettled(job))
   );
 }

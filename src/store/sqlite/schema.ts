@@ -4,7 +4,8 @@ import type { Migration } from './migrations.js';
  * The SQLite schema, as an ordered list of migrations. Jobs keep the whole job as JSON next to
  * the columns that are filtered or sorted on; the indexes match the queries in sqlite-store.ts
  * (equality column, then created_at DESC, then id) so `history` and `listJobs` read only the
- * rows they return, whatever the table size.
+ * rows they return, whatever the table size. A trailing status lets a status filter be checked
+ * inside the index without visiting the table.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -17,15 +18,18 @@ export const MIGRATIONS: readonly Migration[] = [
         requester_id TEXT NOT NULL,
         conversation_key TEXT NOT NULL,
         status TEXT NOT NULL,
+        unsettled INTEGER NOT NULL,
         created_at TEXT NOT NULL,
         version INTEGER NOT NULL,
         data TEXT NOT NULL
       );
-      CREATE INDEX jobs_by_runbook ON jobs (runbook_key, created_at DESC, id);
-      CREATE INDEX jobs_by_requester ON jobs (requester_id, created_at DESC, id);
-      CREATE INDEX jobs_by_conversation ON jobs (conversation_key, created_at DESC, id);
+      CREATE INDEX jobs_by_runbook ON jobs (runbook_key, created_at DESC, id, status);
+      CREATE INDEX jobs_by_requester ON jobs (requester_id, created_at DESC, id, status);
+      CREATE INDEX jobs_by_conversation ON jobs (conversation_key, created_at DESC, id, status);
       CREATE INDEX jobs_by_status ON jobs (status, created_at DESC, id);
       CREATE INDEX jobs_by_created ON jobs (created_at DESC, id);
+      -- Partial: only the few jobs still in flight or awaiting their final card (see unsettled.ts).
+      CREATE INDEX jobs_unsettled ON jobs (created_at DESC, id) WHERE unsettled = 1;
 
       CREATE TABLE job_output (
         job_id TEXT NOT NULL,

@@ -22,6 +22,7 @@ import {
 } from '../store.js';
 import { limitChunkSize, type NewOutputChunk } from '../text-split.js';
 import { toIsoTime } from '../time.js';
+import { isUnsettled } from '../unsettled.js';
 import { migrate, type Migration } from './migrations.js';
 import { MIGRATIONS } from './schema.js';
 
@@ -67,6 +68,18 @@ function toForm(row: FormRow): FormGrant {
   };
 }
 
+/** The job's filter and sort columns, in table order: runbook_key … created_at. */
+function indexedColumns(job: Omit<Job, 'version'>): [string, string, string, string, number, string] {
+  return [
+    job.runbook.toLowerCase(),
+    job.requester.id,
+    job.conversationKey,
+    job.status,
+    isUnsettled(job) ? 1 : 0,
+    toIsoTime(job.createdAt, 'Job createdAt'),
+  ];
+}
+
 function jobData(job: Job | Omit<Job, 'version'>): string {
   const { version: _version, ...data } = job as Job;
   return JSON.stringify(data);
@@ -100,6 +113,9 @@ export class SqliteStore implements Store {
       db.pragma('synchronous = NORMAL');
       const applied = migrate(db, this.migrations);
       if (applied.length) this.logger.info({ file: this.file, migrations: applied }, 'sqlite store migrated');
+      // Refreshes the planner's statistics where they are missing or stale (cheap, bounded work),
+      // as SQLite recommends for long-lived connections.
+      db.pragma('optimize = 0x10002');
     } catch (error) {
       db.close();
       throw error;
@@ -110,6 +126,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.statements.clear();
+    this.db?.pragma('optimize');
     this.db?.close();
     this.db = undefined;
   }
@@ -147,17 +164,9 @@ export class SqliteStore implements Store {
     const stored: Job = { ...job, version: 1 };
     try {
       this.statement(
-        `INSERT INTO jobs (id, runbook_key, requester_id, conversation_key, status, created_at, version, data)
-         VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
-      ).run(
-        job.id,
-        job.runbook.toLowerCase(),
-        job.requester.id,
-        job.conversationKey,
-        job.status,
-        toIsoTime(job.createdAt, 'Job createdAt'),
-        jobData(job),
-      );
+        `INSERT INTO jobs (id, runbook_key, requester_id, conversation_key, status, unsettled, created_at, version, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+      ).run(job.id, ...indexedColumns(job), jobData(job));
     } catch (error) {
       if (isPrimaryKeyViolation(error)) throw new ConflictError(`Job ${job.id} already exists.`);
       throw error;
@@ -167,19 +176,10 @@ export class SqliteStore implements Store {
 
   async updateJob(job: Job): Promise<Job> {
     const result = this.statement(
-      `UPDATE jobs SET runbook_key = ?, requester_id = ?, conversation_key = ?, status = ?, created_at = ?,
+      `UPDATE jobs SET runbook_key = ?, requester_id = ?, conversation_key = ?, status = ?, unsettled = ?, created_at = ?,
          version = version + 1, data = ?
        WHERE id = ? AND version = ?`,
-    ).run(
-      job.runbook.toLowerCase(),
-      job.requester.id,
-      job.conversationKey,
-      job.status,
-      toIsoTime(job.createdAt, 'Job createdAt'),
-      jobData(job),
-      job.id,
-      job.version,
-    );
+    ).run(...indexedColumns(job), jobData(job), job.id, job.version);
     if (result.changes === 1) return { ...job, version: job.version + 1 };
     const current = this.statement('SELECT version FROM jobs WHERE id = ?').get(job.id) as { version: number } | undefined;
     if (!current) throw new NotFoundError(`Job ${job.id} does not exist.`);
@@ -207,8 +207,15 @@ export class SqliteStore implements Store {
       where.push('runbook_key = ?');
       values.push(filter.runbook.toLowerCase());
     }
+    if (filter.unsettled !== undefined) {
+      // A literal, not a parameter: SQLite only uses the partial index jobs_unsettled for `unsettled = 1` as written.
+      where.push(filter.unsettled ? 'unsettled = 1' : 'unsettled = 0');
+    }
     if (filter.statuses) {
-      where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
+      // With a requester, conversation or runbook the unary + keeps SQLite on that far more
+      // selective index (checking status inside it) instead of walking every job in a status.
+      const column = where.length ? '+status' : 'status';
+      where.push(`${column} IN (${filter.statuses.map(() => '?').join(', ')})`);
       values.push(...filter.statuses);
     }
     const sql =
