@@ -1,15 +1,16 @@
 /**
  * What every handler receives: the services it may use and the request it answers (who,
- * where, as the policy sees the place).
+ * where, and the place as the policy sees it).
  */
 import type { Catalog } from '../catalog/catalog.js';
+import type { ConversationInfo } from '../domain/conversation.js';
+import type { Principal } from '../domain/job.js';
 import type { RunbookDefinition } from '../domain/runbook.js';
 import type { JobService } from '../jobs/job-service.js';
 import { placeOf } from '../jobs/place.js';
 import type { Logger } from '../logging/logger.js';
 import type { Place, Policy } from '../policy/policy.js';
 import type { Store } from '../store/store.js';
-import type { ActionTurn } from './handlers.js';
 
 export interface CommandServices {
   catalog: Catalog;
@@ -20,19 +21,21 @@ export interface CommandServices {
   logger: Logger;
 }
 
+/** Who asks where; handlers that answer on their own (run) also get the Turn. */
 export interface Request {
   services: CommandServices;
-  turn: ActionTurn;
+  user: Principal;
+  conversation: ConversationInfo;
   place: Place;
 }
 
-export function requestOf(services: CommandServices, turn: ActionTurn): Request {
-  return { services, turn, place: placeOf(turn.conversation) };
+export function requestOf(services: CommandServices, user: Principal, conversation: ConversationInfo): Request {
+  return { services, user, conversation, place: placeOf(conversation) };
 }
 
 /** The runbooks among `runbooks` the user may see here, in the same order. */
 export async function visible(request: Request, runbooks: RunbookDefinition[]): Promise<RunbookDefinition[]> {
   const { policy } = request.services;
-  const allowed = await Promise.all(runbooks.map((r) => policy.canSee(request.turn.user, r, request.place)));
+  const allowed = await Promise.all(runbooks.map((r) => policy.canSee(request.user, r, request.place)));
   return runbooks.filter((_, i) => allowed[i]);
 }

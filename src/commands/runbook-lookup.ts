@@ -16,7 +16,7 @@ export async function requireRunbook(request: Request, name: string | undefined,
     throw new CommandMistake(`${command.name} needs the name of a runbook.`, `Write ${command.usage}; search <words> finds names.`, command.example);
   const { catalog, policy } = request.services;
   const runbook = catalog.get(name);
-  if (runbook && (await policy.canSee(request.turn.user, runbook, request.place))) return runbook;
+  if (runbook && (await policy.canSee(request.user, runbook, request.place))) return runbook;
   throw unknownRunbook(name, await visibleSuggestions(request, name), command);
 }
 
