@@ -21,8 +21,7 @@
  * - Secrets (`secret` parameters, securestring, pscredential) never go into argv, where `ps` shows
  *   them to every user of the machine: each is passed as the environment variable
  *   SWITCHBOARD_SECRET_<NAME> (upper case, other characters → `_`), readable only by the job's
- *   own user. A credential is given as [user, password] and becomes <NAME>_USERNAME and
- *   <NAME>_PASSWORD.
+ *   own user (/proc/<pid>/environ is private, /proc/<pid>/cmdline is not).
  */
 import type { ParameterDefinition, ParameterValue, RunbookDefinition } from '../../domain/runbook.js';
 import { ExecutionError } from '../executor.js';
@@ -61,15 +60,7 @@ function isSecret(parameter: ParameterDefinition): boolean {
 }
 
 function secretVariables(parameter: ParameterDefinition, value: ParameterValue): Record<string, string> {
-  const name = secretVariableName(parameter.name);
-  if (parameter.type !== 'credential') return { [name]: Array.isArray(value) ? value.join(',') : String(value) };
-  if (!Array.isArray(value) || value.length !== 2)
-    throw new ExecutionError(
-      `Parameter ${parameter.name} is a credential and needs a user name and a password.`,
-      'bad_value',
-      'Pass the credential as [user, password].',
-    );
-  return { [`${name}_USERNAME`]: value[0], [`${name}_PASSWORD`]: value[1] };
+  return { [secretVariableName(parameter.name)]: items(value).join(',') };
 }
 
 function items(value: ParameterValue): string[] {
