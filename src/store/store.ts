@@ -76,6 +76,20 @@ export interface Lease {
   expiresAt: string;
 }
 
+/** What `listJobs` selects: every given condition must hold; results are newest first. */
+export interface JobFilter {
+  requesterId?: string;
+  conversationKey?: string;
+  statuses?: JobStatus[];
+  runbook?: string;
+  /**
+   * true: only jobs a restarted instance must pick up again (not final, or final but the final
+   * card not yet delivered: finalCardSent not true); false: only the other jobs.
+   */
+  unsettled?: boolean;
+  limit?: number;
+}
+
 /** Thrown by updateJob when the stored version differs from the expected one. */
 export class ConflictError extends Error {
   constructor(message: string) {
@@ -108,18 +122,7 @@ export interface Store {
   createJob(job: Omit<Job, 'version'>): Promise<Job>;
   updateJob(job: Job): Promise<Job>;
   getJob(id: string): Promise<Job | undefined>;
-  listJobs(filter: {
-    requesterId?: string;
-    conversationKey?: string;
-    statuses?: JobStatus[];
-    runbook?: string;
-    /**
-     * true: only jobs a restarted instance must pick up again (not final, or final but the final
-     * card not yet delivered: finalCardSent not true); false: only the other jobs.
-     */
-    unsettled?: boolean;
-    limit?: number;
-  }): Promise<Job[]>;
+  listJobs(filter: JobFilter): Promise<Job[]>;
 
   // Output of a job, in seq order. appendOutput assigns seq.
   appendOutput(jobId: string, chunks: Omit<OutputChunk, 'jobId' | 'seq'>[]): Promise<void>;

@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { AzureTablesStore } from '../../src/store/azure-tables/azure-tables-store.js';
 import { TABLE_NAMES } from '../../src/store/azure-tables/tables.js';
 import { startAzurite, type AzuriteTables } from '../support/azurite.js';
-import { describeStoreContract } from './store-contract.js';
+import { describeStoreContract, storeUnderTest } from './store-contract.js';
 
 describe('AzureTablesStore against Azurite', function () {
   let azurite: AzuriteTables;
@@ -26,22 +26,16 @@ describe('AzureTablesStore against Azurite', function () {
     await Promise.all(TABLE_NAMES.map((name) => service.deleteTable(`${prefix}${name}`)));
   }
 
-  describeStoreContract('azure-tables', async () => {
+  describeStoreContract('azure-tables', () => {
     const prefix = `t${runId}n${++testNumber}`;
-    const open = async () => {
-      const store = new AzureTablesStore(azurite.connectionString, prefix, silentLogger());
-      await store.init();
-      return store;
-    };
-    const store = await open();
-    return {
-      store,
-      openPeer: open,
-      cleanup: async () => {
-        await store.close();
-        await dropTables(prefix);
+    return storeUnderTest(
+      async () => {
+        const store = new AzureTablesStore(azurite.connectionString, prefix, silentLogger());
+        await store.init();
+        return store;
       },
-    };
+      () => dropTables(prefix),
+    );
   });
 
   describe('AzureTablesStore specifics', function () {

@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { migrate, type Migration } from '../../src/store/sqlite/migrations.js';
 import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { describeStoreContract } from './store-contract.js';
+import { describeStoreContract, storeUnderTest } from './store-contract.js';
 
 const CONTENTION_PROCESS = fileURLToPath(new URL('./sqlite-contention-process.ts', import.meta.url));
 
@@ -18,24 +18,18 @@ function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'switchboard-store-'));
 }
 
-describeStoreContract('sqlite', async () => {
+describeStoreContract('sqlite', () => {
   const dir = tempDir();
   // A nested path: the store creates missing parent folders itself.
   const file = path.join(dir, 'nested', 'data', 'switchboard.db');
-  const open = async () => {
-    const store = new SqliteStore(file, silentLogger());
-    await store.init();
-    return store;
-  };
-  const store = await open();
-  return {
-    store,
-    openPeer: open,
-    cleanup: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+  return storeUnderTest(
+    async () => {
+      const store = new SqliteStore(file, silentLogger());
+      await store.init();
+      return store;
     },
-  };
+    async () => rmSync(dir, { recursive: true, force: true }),
+  );
 });
 
 describe('SqliteStore specifics', function () {

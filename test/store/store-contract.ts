@@ -15,6 +15,22 @@ import {
   type Store,
 } from '../../src/store/store.js';
 
+/**
+ * Builds the harness for a backend from how to open one instance over the test's data and how to
+ * remove that data afterwards.
+ */
+export async function storeUnderTest(open: () => Promise<Store>, removeData: () => Promise<void>): Promise<StoreUnderTest> {
+  const store = await open();
+  return {
+    store,
+    openPeer: open,
+    cleanup: async () => {
+      await store.close();
+      await removeData();
+    },
+  };
+}
+
 export interface StoreUnderTest {
   store: Store;
   /** Another instance of the same backend over the same data, as a second bot process would open it. */
@@ -506,7 +522,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describe('audit', function () {
       it('numbers records in append order and reads them back in that order', async function () {
-        await store.appendAudit({
+        const requested = {
           at: at(1),
           action: 'run.requested',
           actor: alice,
@@ -514,7 +530,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           runbook: 'Restart-AppPool',
           conversationKey: CHANNEL,
           detail: { rule: 'ops-can-run', parameters: ['Server'] },
-        });
+        };
+        await store.appendAudit(requested);
         await store.appendAudit({ at: at(2), action: 'job.started', jobId: 'job1' });
         await store.appendAudit({ at: at(3), action: 'request.refused', actor: bob, seq: 999 });
         const records = await store.readAudit({});
@@ -522,16 +539,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const seqs = records.map((r) => r.seq!);
         expect(seqs[0]).to.be.below(seqs[1]);
         expect(seqs[1]).to.be.below(seqs[2]);
-        expect(records[0]).to.deep.equal({
-          seq: seqs[0],
-          at: at(1),
-          action: 'run.requested',
-          actor: alice,
-          jobId: 'job1',
-          runbook: 'Restart-AppPool',
-          conversationKey: CHANNEL,
-          detail: { rule: 'ops-can-run', parameters: ['Server'] },
-        });
+        expect(records[0]).to.deep.equal({ seq: seqs[0], ...requested });
       });
 
       it('filters by job and time and honours a limit', async function () {

@@ -12,6 +12,7 @@ import {
   type FormGrant,
   type FrictionItem,
   type HistoryEntry,
+  type JobFilter,
   type Lease,
   type Store,
 } from '../store.js';
@@ -19,7 +20,6 @@ import type { NewOutputChunk } from '../text-split.js';
 import { toIsoTime } from '../time.js';
 import { AzureAudit } from './audit-table.js';
 import { AzureCatalog } from './catalog-table.js';
-import type { JobFilter } from './job-index.js';
 import { AzureJobs } from './jobs-table.js';
 import { AzureLeases } from './leases-table.js';
 import { packText, unpackText } from './long-text.js';

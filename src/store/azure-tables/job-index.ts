@@ -1,9 +1,7 @@
 import { isFinal, type Job } from '../../domain/job.js';
-import type { Store } from '../store.js';
+import type { JobFilter } from '../store.js';
 import { isUnsettled } from '../unsettled.js';
 import { encodeKey, invertedTimeKey } from './tables.js';
-
-export type JobFilter = Parameters<Store['listJobs']>[0];
 
 /**
  * Jobs live in one partition keyed by id, which answers `getJob` with a point read. Every other

@@ -1,9 +1,9 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { Job } from '../../domain/job.js';
 import { toHistoryEntry } from '../history.js';
-import { ConflictError, NotFoundError, type HistoryEntry } from '../store.js';
+import { ConflictError, NotFoundError, type HistoryEntry, type JobFilter } from '../store.js';
 import { toIsoTime } from '../time.js';
-import { isCurrentPointer, matchesFilter, partitionFor, pointerId, pointersFor, type JobFilter, type JobPointer } from './job-index.js';
+import { isCurrentPointer, matchesFilter, partitionFor, pointerId, pointersFor, type JobPointer } from './job-index.js';
 import { packText, unpackText } from './long-text.js';
 import { encodeKey, getEntityOrUndefined, mapLimit, statusOf } from './tables.js';
 

@@ -17,6 +17,7 @@ import {
   type FormGrant,
   type FrictionItem,
   type HistoryEntry,
+  type JobFilter,
   type Lease,
   type Store,
 } from '../store.js';
@@ -31,7 +32,6 @@ const BUSY_TIMEOUT_MS = 5000;
 const IN_MEMORY = ':memory:';
 
 type Row = Record<string, unknown>;
-type JobFilter = Parameters<Store['listJobs']>[0];
 
 interface JobRow {
   data: string;
