@@ -3,15 +3,18 @@
  * policy engine receives them, and a logger whose lines the test can read.
  */
 import type { Principal } from '../../src/domain/job.js';
-import type { ParameterDefinition, RunbookDefinition } from '../../src/domain/runbook.js';
+import type { ParameterDefinition, RunbookDefinition, RunbookLanguage } from '../../src/domain/runbook.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import type { Place } from '../../src/policy/policy.js';
 
-export function runbook(name: string, options: { category?: string; tags?: string[]; parameters?: ParameterDefinition[] } = {}): RunbookDefinition {
+export function runbook(
+  name: string,
+  options: { category?: string; tags?: string[]; parameters?: ParameterDefinition[]; language?: RunbookLanguage; file?: string } = {},
+): RunbookDefinition {
   return {
     name,
-    language: 'python',
-    file: `${name}.py`,
+    language: options.language ?? 'python',
+    file: options.file ?? `${name}.py`,
     category: options.category ?? 'General',
     tags: options.tags ?? [],
     synopsis: `${name} (test runbook)`,
