@@ -116,6 +116,8 @@ describe('SqliteStore specifics', function () {
   });
 
   it('stays consistent when several processes write the same file at once', async function () {
+    // Four tsx processes start and contend; on a busy two-core machine that takes a while.
+    this.timeout(90_000);
     const file = path.join(dir, 'contended.db');
     const setup = new SqliteStore(file, silentLogger());
     await setup.init();

@@ -24,14 +24,13 @@ import {
 import { limitChunkSize, type NewOutputChunk } from '../text-split.js';
 import { toIsoTime } from '../time.js';
 import { isUnsettled } from '../unsettled.js';
-import { migrate, type Migration } from './migrations.js';
+import { migrate } from './migrations.js';
 import { MIGRATIONS } from './schema.js';
 
 /** How long a write waits for another process's transaction before SQLite gives up. */
 const BUSY_TIMEOUT_MS = 5000;
 const IN_MEMORY = ':memory:';
 
-type Row = Record<string, unknown>;
 
 interface JobRow {
   data: string;
@@ -98,7 +97,6 @@ export class SqliteStore implements Store {
   constructor(
     private readonly file: string,
     private readonly logger: Logger,
-    private readonly migrations: readonly Migration[] = MIGRATIONS,
   ) {}
 
   async init(): Promise<void> {
@@ -106,12 +104,13 @@ export class SqliteStore implements Store {
     if (this.file !== IN_MEMORY) mkdirSync(path.dirname(this.file), { recursive: true });
     const db = new BetterSqlite3(this.file);
     try {
-      db.pragma('journal_mode = WAL');
+      // The timeout first: switching to WAL needs a lock another process may briefly hold.
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      // In WAL mode NORMAL loses no committed transaction when the process is killed; only a
-      // power cut can drop the last few, which the job tracker recovers from anyway.
+      db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL loses no committed transaction when the process is killed (kill -9);
+      // only a power cut can drop the last few, and it saves an fsync per write.
       db.pragma('synchronous = NORMAL');
-      const applied = migrate(db, this.migrations);
+      const applied = migrate(db, MIGRATIONS);
       if (applied.length) this.logger.info({ file: this.file, migrations: applied }, 'sqlite store migrated');
       // Refreshes the planner's statistics where they are missing or stale (cheap, bounded work),
       // as SQLite recommends for long-lived connections.
@@ -296,18 +295,10 @@ export class SqliteStore implements Store {
   async recordCatalog(entries: CatalogSnapshotEntry[], at: string): Promise<CatalogChange[]> {
     const stamp = toIsoTime(at, 'Catalog snapshot time');
     return this.immediate(() => {
-      const rows = this.statement('SELECT name, content_hash, synopsis, category FROM catalog_snapshot').all() as Row[];
-      const previous = new Map<string, CatalogSnapshotEntry>(
-        rows.map((row) => [
-          row.name as string,
-          {
-            name: row.name as string,
-            contentHash: row.content_hash as string,
-            synopsis: row.synopsis as string,
-            category: row.category as string,
-          },
-        ]),
-      );
+      const rows = this.statement(
+        'SELECT name, content_hash AS contentHash, synopsis, category FROM catalog_snapshot',
+      ).all() as CatalogSnapshotEntry[];
+      const previous = new Map(rows.map((row) => [row.name, row]));
       const changes = diffCatalog(previous, entries, stamp);
       const upsert = this.statement(
         `INSERT INTO catalog_snapshot (name, content_hash, synopsis, category) VALUES (?, ?, ?, ?)
