@@ -284,7 +284,11 @@ export class FakeAccount {
 
 // ---- faults --------------------------------------------------------------------------------
 
-export type ArmFaultKind = 401 | 403 | 404 | 409 | 429 | 500 | 503 | 'drop';
+/**
+ * 'drop' closes the connection before the request is handled; 'drop-after' handles it (state
+ * changes happen) and then closes the connection without answering — the lost-response case.
+ */
+export type ArmFaultKind = 401 | 403 | 404 | 409 | 429 | 500 | 503 | 'drop' | 'drop-after';
 
 export interface ArmFaultRule {
   kind: ArmFaultKind;
@@ -325,7 +329,7 @@ function armAction(request: RecordedArmRequest): string {
   return ['Microsoft.Automation/automationAccounts', ...types, verb].join('/');
 }
 
-const FAULT_BODIES: Record<Exclude<ArmFaultKind, 'drop'>, (request: RecordedArmRequest) => Body> = {
+const FAULT_BODIES: Record<Exclude<ArmFaultKind, 'drop' | 'drop-after'>, (request: RecordedArmRequest) => Body> = {
   401: () => ({ error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } }),
   403: (request) => ({
     error: {
@@ -354,6 +358,8 @@ export interface RecordedArmRequest {
   body: unknown;
   /** The fault injected instead of an answer, if any. */
   fault?: ArmFaultKind;
+  /** When the fake received it (epoch ms). */
+  at: number;
 }
 
 interface Reply {
@@ -749,6 +755,19 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     return index === -1 ? undefined : scripted.splice(index, 1)[0].reply;
   };
 
+  const answer = (request: RecordedArmRequest): Reply => {
+    try {
+      if (!/^Bearer \S+$/.test(request.headers.authorization ?? ''))
+        fail(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+      if (request.query['api-version'] !== API_VERSION)
+        fail(400, 'InvalidApiVersionParameter', `The api-version '${request.query['api-version']}' is invalid. The supported versions include '${API_VERSION}'.`);
+      return takeScripted(request) ?? route(request);
+    } catch (error) {
+      if (!(error instanceof ArmRequestError)) throw error;
+      return error.reply;
+    }
+  };
+
   const server = https.createServer({ key: FAKE_ARM_KEY, cert: FAKE_ARM_CERT }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -762,12 +781,14 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         query: Object.fromEntries(url.searchParams),
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v])),
         body: text === '' ? undefined : contentType.includes('json') ? JSON.parse(text) : text,
+        at: Date.now(),
       };
       requests.push(request);
       const fault = pickFault(request);
       if (fault) {
         request.fault = fault.kind;
-        if (fault.kind === 'drop') {
+        if (fault.kind === 'drop-after') answer(request);
+        if (fault.kind === 'drop' || fault.kind === 'drop-after') {
           req.socket.destroy();
           return;
         }
@@ -776,17 +797,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         res.writeHead(fault.kind, headers).end(JSON.stringify(FAULT_BODIES[fault.kind](request)));
         return;
       }
-      let reply: Reply;
-      try {
-        if (!/^Bearer \S+$/.test(request.headers.authorization ?? ''))
-          fail(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
-        if (request.query['api-version'] !== API_VERSION)
-          fail(400, 'InvalidApiVersionParameter', `The api-version '${request.query['api-version']}' is invalid. The supported versions include '${API_VERSION}'.`);
-        reply = takeScripted(request) ?? route(request);
-      } catch (error) {
-        if (!(error instanceof ArmRequestError)) throw error;
-        reply = error.reply;
-      }
+      const reply = answer(request);
       const isText = typeof reply.body === 'string';
       const headers = { ...(reply.body !== undefined && !isText ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...reply.headers };
       res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : isText ? (reply.body as string) : JSON.stringify(reply.body));
