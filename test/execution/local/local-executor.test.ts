@@ -1,15 +1,14 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParameterDefinition, ParameterValue, RunbookDefinition } from '../../../src/domain/runbook.js';
 import { ExecutionError } from '../../../src/execution/executor.js';
 import { findOnPath } from '../../../src/execution/local/interpreters.js';
 import { LocalExecutor, type LocalExecutorOptions } from '../../../src/execution/local/local-executor.js';
-import { silentLogger } from '../../../src/logging/logger.js';
 import { parameterFixture, runbookFixture } from '../../support/runbook-fixtures.js';
-import { isRunning, JobEvents, waitUntil } from './job-events.js';
+import { useLocalExecutors } from './harness.js';
+import { isRunning, waitUntil } from './job-events.js';
 
 const SCRIPTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scripts');
 
@@ -29,47 +28,14 @@ const HOSTILE_VALUES = [
 ];
 
 describe('LocalExecutor', function () {
-  let spoolDir: string;
-  const executors: LocalExecutor[] = [];
-  const leftoverPids: number[] = [];
-
-  function executor(options: Partial<LocalExecutorOptions> = {}): LocalExecutor {
-    const created = new LocalExecutor({
-      runbooksDir: SCRIPTS,
-      spoolDir,
-      outputCapBytes: 1024 * 1024,
-      logger: silentLogger(),
-      killGraceMs: 300,
-      ...options,
-    });
-    executors.push(created);
-    return created;
-  }
-
-  async function run(
-    local: LocalExecutor,
-    runbook: RunbookDefinition,
-    values: Record<string, ParameterValue> = {},
-    timeoutSeconds = 30,
-  ): Promise<{ events: JobEvents; executorJobId: string }> {
-    const events = new JobEvents();
-    const executorJobId = await local.start({ jobId: `job-${runbook.name}`, runbook, values, target: 'local', timeoutSeconds }, events.listener);
-    return { events, executorJobId };
-  }
+  const harness = useLocalExecutors(SCRIPTS, { killGraceMs: 300 });
+  const executor = (options?: Partial<LocalExecutorOptions>) => harness.executor(options);
+  const run = (local: LocalExecutor, runbook: RunbookDefinition, values?: Record<string, ParameterValue>, timeoutSeconds?: number) =>
+    harness.start(local, runbook, values, { timeoutSeconds });
 
   function python(name: string, file: string, parameters: ParameterDefinition[] = []): RunbookDefinition {
     return runbookFixture({ name, language: 'python', file, parameters });
   }
-
-  beforeEach(() => {
-    spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-spool-'));
-  });
-
-  afterEach(async () => {
-    for (const local of executors.splice(0)) await local.close();
-    for (const pid of leftoverPids.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    fs.rmSync(spoolDir, { recursive: true, force: true });
-  });
 
   it('runs a script and reports running, its output and completion in order', async () => {
     const { events } = await run(executor(), python('Ticks', 'ticks.py', [parameterFixture('count', 'int', { flag: '--count' })]), { count: 3 });
@@ -141,11 +107,11 @@ describe('LocalExecutor', function () {
       expect(env.SWITCHBOARD_SECRET_API_KEY).to.equal('s3cr3t value');
       expect(env.SWITCHBOARD_JOB_ID).to.equal('job-Print-Env');
       expect(env.PYTHONUNBUFFERED).to.equal('1');
-      expect(env.TMPDIR).to.equal(path.join(spoolDir, executorJobId, 'tmp'));
-      expect(cwd).to.equal(path.join(spoolDir, executorJobId, 'work'));
+      expect(env.TMPDIR).to.equal(path.join(harness.spoolDir, executorJobId, 'tmp'));
+      expect(cwd).to.equal(path.join(harness.spoolDir, executorJobId, 'work'));
       // The secret is neither in argv nor in anything the job directory keeps.
-      const onDisk = fs.readdirSync(path.join(spoolDir, executorJobId)).filter((f) => f.endsWith('.json') || f.endsWith('.log'));
-      for (const file of onDisk) expect(fs.readFileSync(path.join(spoolDir, executorJobId, file), 'utf8')).to.not.include('s3cr3t');
+      const onDisk = fs.readdirSync(path.join(harness.spoolDir, executorJobId)).filter((f) => f.endsWith('.json') || f.endsWith('.log'));
+      for (const file of onDisk) expect(fs.readFileSync(path.join(harness.spoolDir, executorJobId, file), 'utf8')).to.not.include('s3cr3t');
     } finally {
       delete process.env.MicrosoftAppPassword;
     }
@@ -195,7 +161,7 @@ describe('LocalExecutor', function () {
     const { events } = await run(executor(), python('Tree', 'process-tree.py'), {}, 1);
     await events.until(() => events.text().includes('grandchild'), 'the pids');
     const pids = JSON.parse(events.text()) as { script: number; grandchild: number };
-    leftoverPids.push(pids.script, pids.grandchild);
+    harness.reap(pids.script, pids.grandchild);
     const finished = await events.finished();
     expect(finished.status).to.equal('timed_out');
     expect(finished.error).to.include('timeout of 1 s');
@@ -208,7 +174,7 @@ describe('LocalExecutor', function () {
     const { events, executorJobId } = await run(local, python('Tree', 'process-tree.py', [parameterFixture('ignore_term', 'switch', { flag: '--ignore-term' })]), { ignore_term: true });
     await events.until(() => events.text().includes('grandchild'), 'the pids');
     const pids = JSON.parse(events.text()) as { script: number; grandchild: number };
-    leftoverPids.push(pids.script, pids.grandchild);
+    harness.reap(pids.script, pids.grandchild);
     const asked = Date.now();
     await local.cancel(executorJobId);
     const finished = await events.finished();

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocalExecutor } from '../../../src/execution/local/local-executor.js';
+import type { ParameterValue, RunbookDefinition } from '../../../src/domain/runbook.js';
 import type { SupervisorPids } from '../../../src/execution/local/spool.js';
-import { silentLogger } from '../../../src/logging/logger.js';
 import { parameterFixture, runbookFixture } from '../../support/runbook-fixtures.js';
+import { useLocalExecutors } from './harness.js';
 import { isRunning, JobEvents, waitUntil } from './job-events.js';
 
 const SCRIPTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scripts');
@@ -27,38 +26,22 @@ function expectedTicks(count: number): string {
  * second executor on the same spool folder.
  */
 describe('LocalExecutor after a bot restart', function () {
-  let spoolDir: string;
-  const executors: LocalExecutor[] = [];
-  const leftoverPids: number[] = [];
+  const harness = useLocalExecutors(SCRIPTS);
 
-  function executor(): LocalExecutor {
-    const created = new LocalExecutor({ runbooksDir: SCRIPTS, spoolDir, outputCapBytes: 1024 * 1024, logger: silentLogger() });
-    executors.push(created);
-    return created;
+  /** Starts a job, waits until its output shows `seen`, then lets the executor "die". */
+  async function startThenDie(jobId: string, runbook: RunbookDefinition, values: Record<string, ParameterValue>, seen: string) {
+    const first = harness.executor();
+    const started = await harness.start(first, runbook, values, { jobId, timeoutSeconds: 120 });
+    await started.events.until(() => started.events.text().includes(seen), `"${seen}" in the output`);
+    await first.close();
+    return { before: started.events, executorJobId: started.executorJobId };
   }
 
-  beforeEach(() => {
-    spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-spool-'));
-  });
-
-  afterEach(async () => {
-    for (const local of executors.splice(0)) await local.close();
-    for (const pid of leftoverPids.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    fs.rmSync(spoolDir, { recursive: true, force: true });
-  });
-
   it('continues a running job where the dead bot stopped: every line exactly once, then finished', async () => {
-    const before = new JobEvents();
-    const first = executor();
-    const executorJobId = await first.start(
-      { jobId: 'job-1', runbook: TICKS, values: { count: 12, interval: 0.1 }, target: 'local', timeoutSeconds: 30 },
-      before.listener,
-    );
-    await before.until(() => before.text().includes('tick 2'), 'a few ticks');
-    await first.close();
+    const { before, executorJobId } = await startThenDie('job-1', TICKS, { count: 12, interval: 0.1 }, 'tick 2');
 
     const after = new JobEvents();
-    await executor().reattach('job-1', executorJobId, after.listener);
+    await harness.executor().reattach('job-1', executorJobId, after.listener);
     const finished = await after.finished();
 
     expect(finished.status).to.equal('completed');
@@ -69,38 +52,27 @@ describe('LocalExecutor after a bot restart', function () {
   });
 
   it('reports a job that finished while no bot was watching, without repeating output', async () => {
-    const before = new JobEvents();
-    const first = executor();
-    const executorJobId = await first.start(
-      { jobId: 'job-2', runbook: TICKS, values: { count: 6, interval: 0.05 }, target: 'local', timeoutSeconds: 30 },
-      before.listener,
-    );
-    await before.until(() => before.text().includes('tick 0'), 'the first tick');
-    await first.close();
-    await waitUntil(() => fs.existsSync(path.join(spoolDir, executorJobId, 'status.json')), 'the job to end on its own');
+    const { before, executorJobId } = await startThenDie('job-2', TICKS, { count: 6, interval: 0.05 }, 'tick 0');
+    await waitUntil(() => fs.existsSync(path.join(harness.spoolDir, executorJobId, 'status.json')), 'the job to end on its own');
 
     const after = new JobEvents();
-    await executor().reattach('job-2', executorJobId, after.listener);
+    await harness.executor().reattach('job-2', executorJobId, after.listener);
     expect((await after.finished()).status).to.equal('completed');
     expect(before.text() + after.text()).to.equal(expectedTicks(6));
   });
 
   it('reports lost, and stops the orphaned script and its children, when the supervisor was killed', async () => {
-    const before = new JobEvents();
-    const first = executor();
     const tree = runbookFixture({ name: 'Tree', language: 'python', file: 'process-tree.py' });
-    const executorJobId = await first.start({ jobId: 'job-3', runbook: tree, values: {}, target: 'local', timeoutSeconds: 120 }, before.listener);
-    await before.until(() => before.text().includes('grandchild'), 'the pids');
-    await first.close();
+    const { before, executorJobId } = await startThenDie('job-3', tree, {}, 'grandchild');
     const script = JSON.parse(before.text()) as { script: number; grandchild: number };
-    leftoverPids.push(script.script, script.grandchild);
-    const pids = JSON.parse(fs.readFileSync(path.join(spoolDir, executorJobId, 'supervisor.json'), 'utf8')) as SupervisorPids;
+    harness.reap(script.script, script.grandchild);
+    const pids = JSON.parse(fs.readFileSync(path.join(harness.spoolDir, executorJobId, 'supervisor.json'), 'utf8')) as SupervisorPids;
     process.kill(pids.supervisorPid, 'SIGKILL');
     await waitUntil(() => !isRunning(pids.supervisorPid), 'the supervisor to die');
     expect(isRunning(script.script)).to.equal(true); // the script outlives its supervisor on its own
 
     const after = new JobEvents();
-    await executor().reattach('job-3', executorJobId, after.listener);
+    await harness.executor().reattach('job-3', executorJobId, after.listener);
     const finished = await after.finished();
     expect(finished.status).to.equal('lost');
     expect(finished.error).to.match(/supervisor process \(pid \d+\) is gone and left no exit status/);
@@ -110,14 +82,15 @@ describe('LocalExecutor after a bot restart', function () {
 
   it('reports lost for a job whose directory does not exist on this machine', async () => {
     const events = new JobEvents();
-    await executor().reattach('job-4', 'job-4-0000abcd', events.listener);
+    await harness.executor().reattach('job-4', 'job-4-0000abcd', events.listener);
     const finished = await events.finished();
     expect(finished.status).to.equal('lost');
     expect(finished.error).to.include('No job directory for job-4-0000abcd');
   });
 
   it('does not touch a path outside the spool folder when given a forged executor job id', async () => {
-    const error = await executor()
+    const error = await harness
+      .executor()
       .reattach('job-5', '../../etc', () => undefined)
       .catch((e: unknown) => e);
     expect(error).to.have.property('code', 'not_found');
