@@ -25,13 +25,15 @@ export const MAX_SYNOPSIS_CHARS = 200;
 
 /** "Category · runs on the Azure cloud sandbox". */
 export function runbookMeta(runbook: RunbookDefinition): string {
-  return clip(`${runbook.category} · runs on ${targetLabel(runbook.target)}`, 160);
+  return clip(`${clip(runbook.category, 60)} · runs on ${targetLabel(runbook.target)}`, 200);
 }
 
 /** A runbook with its synopsis and Run / History buttons. `meta` replaces the category line. */
 export function runbookItem(runbook: Pick<RunbookDefinition, 'name' | 'synopsis'>, meta: string, canRun = true): CardElement {
   return renderPart('parts/runbook-item', {
-    name: clip(runbook.name, MAX_NAME_CHARS),
+    // The buttons carry the full name; only what is shown is shortened.
+    name: runbook.name,
+    displayName: clip(runbook.name, MAX_NAME_CHARS),
     synopsis: clip(runbook.synopsis || 'No synopsis yet: add .SYNOPSIS to the script help.', MAX_SYNOPSIS_CHARS),
     meta,
     canRun,

@@ -119,12 +119,15 @@ function parseJson(text: string): { value: unknown } | undefined {
   }
 }
 
+/** A line that can open a JSON object or array: `[INFO] …` and `[ok]` cannot, so they are not even tried. */
+const JSON_START = /^\s*(?:\{\s*(?:"|\}|$)|\[\s*(?:["{[\]\-\d]|true|false|null|$))/;
+
 /**
  * The JSON document the output ends with: the whole output, or the last lines that form one
  * (scripts often log a few lines and then print their result with ConvertTo-Json / json.dumps).
- * Candidates start at lines beginning with `{` or `[`, tried from the end. Each candidate is a
- * slice of one joined string (no copying per line), and a failed parse stops at the first invalid
- * character, so a long log whose lines start with `[INFO]` stays linear.
+ * Candidates start at lines that can open an object or array, tried from the end. Each candidate
+ * is a slice of one joined string (no copying per line), and a failed parse stops at the first
+ * invalid character, so a long output stays linear.
  */
 export function findJson(lines: string[]): JsonDocument | undefined {
   let end = lines.length;
@@ -140,8 +143,7 @@ export function findJson(lines: string[]): JsonDocument | undefined {
   }
   const text = lines.slice(0, end).join('\n');
   for (let start = end - 1; start >= 0; start--) {
-    const first = lines[start].trimStart();
-    if (!first.startsWith('{') && !first.startsWith('[')) continue;
+    if (!JSON_START.test(lines[start])) continue;
     const parsed = parseJson(text.slice(offsets[start]));
     if (parsed && typeof parsed.value === 'object' && parsed.value !== null) return { value: parsed.value, start, end };
   }

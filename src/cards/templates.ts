@@ -33,17 +33,20 @@ export type PartTemplateName = 'parts/runbook-item' | 'parts/row' | 'parts/pager
 type TemplateName = CardTemplateName | PartTemplateName;
 
 /**
- * The folder holding the templates: `cards/` at the package root. Found by walking up from this
- * file, so it works from src/cards (tsx) and dist/cards (compiled) alike.
+ * The folder holding the templates: `cards/` at the package root, found by walking up from
+ * `startDir` to the nearest package.json. From src/cards (tsx) and dist/cards (compiled) alike
+ * that is the repository root.
  */
-export function cardsFolder(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
+export function cardsFolderFrom(startDir: string): string {
+  for (let dir = startDir; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'cards');
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the package root (package.json) above ' + fileURLToPath(import.meta.url));
-    dir = parent;
+    if (path.dirname(dir) === dir) throw new Error(`Cannot find the package root (package.json) above ${startDir}`);
   }
+}
+
+/** The templates folder of this installation. */
+export function cardsFolder(): string {
+  return cardsFolderFrom(path.dirname(fileURLToPath(import.meta.url)));
 }
 
 function loadTemplates(folder: string): Map<string, ACData.Template> {
