@@ -19,8 +19,8 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { ConversationInfo } from '../domain/conversation.js';
-import type { Messenger, Turn } from '../domain/message.js';
-import type { ActionTurn, TurnHandlers } from '../commands/handlers.js';
+import type { Messenger } from '../domain/message.js';
+import type { IncomingTurn, TurnHandlers } from '../commands/handlers.js';
 import type { Logger } from '../logging/logger.js';
 import { commandTextOf, principalOf, tenantOf } from './activity-mapping.js';
 import type { ConversationRegistry } from './conversation-registry.js';
@@ -76,7 +76,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const conversation = await this.options.conversations.remember(context.activity);
-    const turn: ActionTurn = { ...this.turnOf(context, conversation), cardActivityId: context.activity.replyToId };
+    const turn: IncomingTurn = { ...this.turnOf(context, conversation), cardActivityId: context.activity.replyToId };
     const data = invoke.action.data && typeof invoke.action.data === 'object' ? (invoke.action.data as Record<string, unknown>) : {};
     try {
       const card = await this.options.handlers.action(turn, { verb: invoke.action.verb, data });
@@ -91,8 +91,9 @@ export class SwitchboardBot extends TeamsActivityHandler {
     }
   }
 
-  private turnOf(context: TurnContext, conversation: ConversationInfo): Turn {
+  private turnOf(context: TurnContext, conversation: ConversationInfo): IncomingTurn {
     return {
+      activityId: context.activity.id,
       user: principalOf(context.activity),
       conversation,
       text: context.activity.type === 'message' ? commandTextOf(context.activity) : '',

@@ -6,17 +6,19 @@ import type { ConversationInfo } from '../domain/conversation.js';
 import type { Principal } from '../domain/job.js';
 import type { AdaptiveCard, CardAction, OutgoingMessage, Turn } from '../domain/message.js';
 
-/** A Turn caused by a card button: the card's own activity id, so it can become the job card. */
-export interface ActionTurn extends Turn {
-  /** Activity id of the card the action came from (Teams' replyToId), when the channel says. */
+/** A Turn with the channel's ids that matter to handlers. */
+export interface IncomingTurn extends Turn {
+  /** Id of the incoming activity: a message the channel delivers twice must not run twice. */
+  activityId?: string;
+  /** For a card button: the activity id of that card (Teams' replyToId), so it can become the job card. */
   cardActivityId?: string;
 }
 
 export interface TurnHandlers {
   /** A typed message: parse the command and answer it through `turn.reply`. */
-  message(turn: Turn): Promise<void>;
+  message(turn: IncomingTurn): Promise<void>;
   /** A Universal Action: the card that replaces the one clicked. */
-  action(turn: ActionTurn, action: CardAction): Promise<AdaptiveCard>;
+  action(turn: IncomingTurn, action: CardAction): Promise<AdaptiveCard>;
   /**
    * The welcome for a place the bot was just added to (or a channel just created where it
    * lives), listing what `by` — who installed or created it — may run there; undefined when the

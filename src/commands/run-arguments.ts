@@ -8,7 +8,8 @@
  * them exactly as it does for form submits, so both paths accept and refuse the same things.
  */
 import type { ParameterDefinition, RunbookDefinition } from '../domain/runbook.js';
-import { exampleValue, expectedText } from '../validation/describe.js';
+import { runCommandExample } from '../cards/index.js';
+import { expectedText } from '../validation/describe.js';
 import { closest } from './did-you-mean.js';
 import { CommandMistake } from './mistake.js';
 import type { Token } from './tokenizer.js';
@@ -28,7 +29,7 @@ export function bindRunArguments(runbook: RunbookDefinition, tokens: Token[]): T
       throw new CommandMistake(
         `-${parameter.name} was given twice.`,
         'Give each parameter once.',
-        exampleFor(runbook),
+        runCommandExample(runbook),
       );
     values[parameter.name] = value;
   };
@@ -49,7 +50,7 @@ export function bindRunArguments(runbook: RunbookDefinition, tokens: Token[]): T
     } else {
       const next = tokens[i + 1];
       if (next === undefined)
-        throw new CommandMistake(`-${parameter.name} needs a value.`, describeExpected(parameter), `run ${runbook.name} -${parameter.name} ${sampleValue(parameter)}`);
+        throw new CommandMistake(`-${parameter.name} needs a value.`, describeExpected(parameter), runCommandExample(runbook));
       bind({ parameter, value: next.value });
       i++;
     }
@@ -66,7 +67,7 @@ function bindPositional(runbook: RunbookDefinition, positional: Token[], values:
     throw new CommandMistake(
       `There is no parameter left for ${extra}.`,
       `Name the parameters to be sure which value goes where; ${runbook.name} takes ${listParameters(runbook)}.`,
-      exampleFor(runbook),
+      runCommandExample(runbook),
     );
   }
   positional.forEach((token, index) => {
@@ -107,14 +108,14 @@ function findParameter(runbook: RunbookDefinition, typed: string, style: NamedPa
       throw new CommandMistake(
         `-${typed} could mean ${prefixed.map((p) => `-${p.name}`).join(' or ')}.`,
         'Type more of the parameter name.',
-        exampleFor(runbook),
+        runCommandExample(runbook),
       );
   }
   const guesses = closest(typed, runbook.parameters.map((p) => p.name));
   throw new CommandMistake(
     `${runbook.name} has no parameter ${style === 'dash' ? '-' : ''}${typed}.${guesses.length ? ` Did you mean ${guesses.map((g) => `-${g}`).join(' or ')}?` : ''}`,
     runbook.parameters.length ? `Its parameters are ${listParameters(runbook)}.` : `${runbook.name} takes no parameters.`,
-    exampleFor(runbook),
+    runCommandExample(runbook),
   );
 }
 
@@ -135,17 +136,4 @@ export function listParameters(runbook: RunbookDefinition): string {
 /** What a parameter accepts, in words, with its help text. */
 export function describeExpected(parameter: ParameterDefinition): string {
   return `-${parameter.name} takes ${expectedText(parameter)}.${parameter.help ? ` ${parameter.help}` : ''}`;
-}
-
-function sampleValue(parameter: ParameterDefinition): string {
-  const value = exampleValue(parameter) ?? (parameter.secret ? '<secret>' : '<value>');
-  return /[\s"']/.test(value) ? `'${value.replace(/'/g, "''")}'` : value;
-}
-
-/** A complete command with every required parameter, built from the definition. */
-export function exampleFor(runbook: RunbookDefinition): string {
-  const parts = runbook.parameters
-    .filter((p) => p.required)
-    .map((p) => (p.type === 'switch' ? `-${p.name}` : `-${p.name} ${sampleValue(p)}`));
-  return [`run ${runbook.name}`, ...parts].join(' ');
 }

@@ -3,8 +3,9 @@
  * anything: whitespace separates words; "double quotes" keep spaces and understand \" and \\;
  * 'single quotes' are literal ('' is one quote, as in PowerShell); quoted and bare parts that
  * touch form one word (name="a b"). Typographic quotes (“ ” ‘ ’), which Teams clients produce
- * through autocorrect, count as their plain equivalents.
+ * through autocorrect, count as their plain equivalents. An unclosed quote is a CommandMistake.
  */
+import { CommandMistake } from './mistake.js';
 
 export interface Token {
   value: string;
@@ -16,12 +17,6 @@ export interface Token {
   quotedFrom?: number;
 }
 
-export class TokenizeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TokenizeError';
-  }
-}
 
 const DOUBLE_QUOTES = new Set(['"', '“', '”', '„']);
 const SINGLE_QUOTES = new Set(["'", '‘', '’', '‚']);
@@ -70,7 +65,7 @@ function readDoubleQuoted(chars: string[], from: number, token: Token): number {
       token.value += ch;
     }
   }
-  throw new TokenizeError(unterminated('"', chars.slice(from).join('')));
+  throw unterminated('"', chars.slice(from).join(''));
 }
 
 function readSingleQuoted(chars: string[], from: number, token: Token): number {
@@ -87,10 +82,14 @@ function readSingleQuoted(chars: string[], from: number, token: Token): number {
       token.value += ch;
     }
   }
-  throw new TokenizeError(unterminated("'", chars.slice(from).join('')));
+  throw unterminated("'", chars.slice(from).join(''));
 }
 
-function unterminated(quote: string, rest: string): string {
+function unterminated(quote: string, rest: string): CommandMistake {
   const preview = rest.length > 40 ? `${rest.slice(0, 40)}…` : rest;
-  return `A ${quote} quote is never closed (it starts before "${preview}"). Close it, e.g. -Name ${quote}two words${quote}.`;
+  return new CommandMistake(
+    `A ${quote} quote is never closed (it starts before "${preview}").`,
+    `Close it after the value. Inside ${quote === '"' ? 'double quotes write \\" for a quote' : "single quotes write '' for a quote"}.`,
+    `-Name ${quote}two words${quote}`,
+  );
 }

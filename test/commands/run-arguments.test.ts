@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { bindRunArguments, exampleFor } from '../../src/commands/run-arguments.js';
+import { bindRunArguments } from '../../src/commands/run-arguments.js';
 import { CommandMistake } from '../../src/commands/mistake.js';
 import { tokenize } from '../../src/commands/tokenizer.js';
 import type { ParameterDefinition, RunbookDefinition } from '../../src/domain/runbook.js';
@@ -72,7 +72,7 @@ describe('run argument binding', () => {
     const error = mistake('-Servr web01');
     expect(error.problem).to.equal('Restart-AppPool has no parameter -Servr. Did you mean -Server?');
     expect(error.hint).to.contain('-Server (required), -Pool (required)');
-    expect(error.example).to.equal('run Restart-AppPool -Server example -Pool example');
+    expect(error.example).to.match(/^run Restart-AppPool -Server \S+ -Pool \S+$/);
   });
 
   it('refuses an ambiguous prefix, a missing value, a repeated parameter and extra values', () => {
@@ -85,9 +85,5 @@ describe('run argument binding', () => {
 
   it('refuses a switch value that is not true or false', () => {
     expect(mistake('-Force:maybe').problem).to.equal('-Force is a switch; "maybe" is not true or false.');
-  });
-
-  it('builds an example with every required parameter', () => {
-    expect(exampleFor(restart)).to.equal('run Restart-AppPool -Server example -Pool example');
   });
 });

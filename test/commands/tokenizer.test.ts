@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { tokenize, TokenizeError } from '../../src/commands/tokenizer.js';
+import { CommandMistake } from '../../src/commands/mistake.js';
+import { tokenize } from '../../src/commands/tokenizer.js';
 
 const values = (input: string) => tokenize(input).map((t) => t.value);
 
@@ -44,7 +45,7 @@ describe('command tokenizer', () => {
   });
 
   it('reports an unclosed quote with where it starts and an example', () => {
-    expect(() => tokenize('run X -Pool "api pool')).to.throw(TokenizeError, /" quote is never closed \(it starts before "api pool"\)/);
-    expect(() => tokenize("run X 'open")).to.throw(TokenizeError, /' quote is never closed/);
+    expect(() => tokenize('run X -Pool "api pool')).to.throw(CommandMistake, /" quote is never closed \(it starts before "api pool"\)/);
+    expect(() => tokenize("run X 'open")).to.throw(CommandMistake, /' quote is never closed/);
   });
 });

@@ -1,0 +1,164 @@
+/**
+ * Composition root: builds every part from the Config and wires them together, outermost last.
+ *
+ *   store ← catalog (live, watched) ← executor(s) ← policy
+ *   adapter (CloudAdapter + channel auth) → proactive messenger → outbox (Teams pacing)
+ *   job service (store, catalog, executors, policy, outbox, cards)
+ *   command router (handlers) ← Teams bot ← HTTP server (restify)
+ *
+ * start() refuses an unauthenticated network listener, listens, then resumes jobs left by an
+ * earlier process. stop() drains: no new activities, in-flight ones finish, jobs hand over
+ * (leases released, executors detached), then everything closes in reverse order.
+ */
+import path from 'node:path';
+import { CloudAdapter } from 'botbuilder';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
+import { ConversationRegistry } from './bot/conversation-registry.js';
+import { ProactiveMessenger } from './bot/proactive-messenger.js';
+import { SwitchboardBot } from './bot/switchboard-bot.js';
+import { answerTurnErrors } from './bot/turn-errors.js';
+import { approvalCard, jobCard } from './cards/index.js';
+import { createLiveCatalog, type LiveCatalog } from './catalog/live-catalog.js';
+import { CommandRouter } from './commands/router.js';
+import type { Config } from './config.js';
+import type { Executor } from './execution/executor.js';
+import { LocalExecutor } from './execution/local/local-executor.js';
+import { systemClock, type Clock } from './jobs/clock.js';
+import { RoutedExecutors } from './jobs/executor-directory.js';
+import { JobService, type JobServiceSettings } from './jobs/job-service.js';
+import { Outbox } from './jobs/outbox.js';
+import { DEFAULT_REQUEST_LIMITS, SlidingRequestLimiter } from './jobs/request-limiter.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { createPolicy } from './policy/index.js';
+import { assertSafeToStart, createBotAuthentication, isTenantAllowed } from './server/auth.js';
+import { createHttpServer, type HttpServer } from './server/http-server.js';
+import { createStore } from './store/index.js';
+import type { Store } from './store/store.js';
+import { NO_TELEMETRY, type Telemetry } from './telemetry/telemetry.js';
+
+/** Replacements for tests and tools; production uses none. */
+export interface AppOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  telemetry?: Telemetry;
+  /** Channel authentication (tests of JWT validation pass their own). */
+  botAuthentication?: BotFrameworkAuthentication;
+  jobSettings?: Partial<JobServiceSettings>;
+}
+
+export interface App {
+  readonly http: HttpServer;
+  readonly store: Store;
+  readonly catalog: LiveCatalog;
+  readonly jobs: JobService;
+  /** Listens on config.host:config.port and resumes unfinished jobs; resolves with the base URL. */
+  start(): Promise<{ url: string; port: number }>;
+  /** Graceful shutdown; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const now = () => new Date(clock.now());
+  const telemetry = overrides.telemetry ?? NO_TELEMETRY;
+
+  const store = await createStore(config.store, logger);
+  const catalog = await createLiveCatalog({ runbooksDir: config.runbooksDir, logger: logger.child({ component: 'catalog' }), watch: true });
+  const stopSnapshots = recordCatalogSnapshots(catalog, store, now, logger);
+  const executor = new LocalExecutor({
+    runbooksDir: config.runbooksDir,
+    spoolDir: path.join(config.dataDir, 'jobs'),
+    outputCapBytes: config.executor.outputCapBytes,
+    logger: logger.child({ component: 'executor', executor: 'local' }),
+  });
+  const executors: Executor[] = [executor];
+  const policy = await createPolicy(config, { logger: logger.child({ component: 'policy' }) });
+
+  const adapter = new CloudAdapter(overrides.botAuthentication ?? createBotAuthentication(config));
+  const outbox = new Outbox(new ProactiveMessenger(adapter, config.bot.appId ?? ''), { clock, logger: logger.child({ component: 'outbox' }) });
+  const jobs = new JobService({
+    store,
+    catalog,
+    // The local executor runs every runbook here, whatever target its metadata names.
+    executors: new RoutedExecutors(executors, () => executor.name),
+    policy: policy.policy,
+    messenger: outbox,
+    render: { jobCard, approvalCard },
+    telemetry,
+    logger,
+    instanceId: config.instanceId,
+    clock,
+    requestLimiter: new SlidingRequestLimiter(DEFAULT_REQUEST_LIMITS),
+    settings: overrides.jobSettings,
+  });
+
+  const router = new CommandRouter({ catalog, store, policy: policy.policy, jobs, clock: now, logger });
+  const bot = new SwitchboardBot({
+    handlers: router,
+    conversations: new ConversationRegistry(store, now),
+    messenger: outbox,
+    servesTenant: (tenantId) => isTenantAllowed(config, tenantId),
+    logger: logger.child({ component: 'bot' }),
+  });
+  answerTurnErrors(adapter, router, logger);
+  const http = createHttpServer({
+    adapter,
+    logic: (context) => bot.run(context),
+    readiness: async () => ({ store: await store.ready(), executor: (await Promise.all(executors.map((e) => e.ready()))).every(Boolean) }),
+    logger: logger.child({ component: 'http' }),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    await http.drain();
+    await jobs.shutdown();
+    await http.close();
+    stopSnapshots();
+    await catalog.close();
+    await Promise.all(executors.map((e) => e.close()));
+    policy.close();
+    await telemetry.flush();
+    await store.close();
+  };
+
+  return {
+    http,
+    store,
+    catalog,
+    jobs,
+    async start() {
+      assertSafeToStart(config);
+      const address = await http.listen(config.port, config.host);
+      const report = await jobs.startMaintenance();
+      if (report.reattached.length || report.lost.length || report.finalCardsDelivered.length) logger.info({ ...report }, 'resumed jobs of an earlier run');
+      return { url: baseUrl(address.address, address.port), port: address.port };
+    },
+    stop() {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Keeps the store's catalog snapshots current so `new` can tell what changed and when: one at
+ * start, one after every reload. Instances sharing a store record the same snapshot; the store
+ * reports no change for it.
+ */
+function recordCatalogSnapshots(catalog: LiveCatalog, store: Store, now: () => Date, logger: Logger): () => void {
+  const record = () => {
+    const entries = catalog.list().map((r) => ({ name: r.name, contentHash: r.contentHash, synopsis: r.synopsis, category: r.category }));
+    store.recordCatalog(entries, now().toISOString()).then(
+      (changes) => changes.length && logger.info({ changes: changes.length }, 'catalog changed'),
+      (error: unknown) => logger.warn({ err: error }, 'could not record a catalog snapshot'),
+    );
+  };
+  record();
+  return catalog.onChange(record);
+}
+
+function baseUrl(address: string, port: number): string {
+  const host = address === '0.0.0.0' || address === '::' ? 'localhost' : address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${port}`;
+}
