@@ -387,6 +387,8 @@ export interface FakeArm {
   requests: RecordedArmRequest[];
   /** The account model for an account name (created on first use with the given ids). */
   account(config?: AzureAutomationAccountConfig): FakeAccount;
+  /** Every job created so far, in every account. */
+  readonly jobs: FakeJob[];
   /** Resolves with the next job created through the API. */
   nextJob(): Promise<FakeJob>;
   /** Called for every job created through the API (script its life here). */
@@ -812,6 +814,9 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     ca: FAKE_ARM_CERT,
     requests,
     account: (config = TEST_ACCOUNT) => accountFor(config.subscriptionId, config.resourceGroup, config.accountName),
+    get jobs() {
+      return [...accounts.values()].flatMap((account) => [...account.jobs.values()]);
+    },
     nextJob: () => new Promise((resolve) => jobWaiters.push(resolve)),
     onJobCreated: (handler) => {
       onJobCreated = handler;

@@ -185,12 +185,12 @@ export interface RunbookImportOptions {
 }
 
 export interface RunbookImport {
-  /** Imports now (the periodic refresh calls the same). */
+  /** Imports now (after a refresh already in progress); resolves once delivered. */
   refresh(): Promise<void>;
   stop(): void;
 }
 
-/** Imports at once, then every `intervalMs`; a refresh never overlaps the previous one. */
+/** Imports at once, then every `intervalMs`; refreshes never overlap. */
 export function startRunbookImport(options: RunbookImportOptions): RunbookImport {
   const logger = options.logger ?? silentLogger();
   const importers = options.clients.map((client) => new AccountRunbookImporter(client));
@@ -229,14 +229,17 @@ export function startRunbookImport(options: RunbookImportOptions): RunbookImport
     if (!stopped) options.onDefinitions(definitions, { accountOf, failures, duplicates });
   };
 
-  const refresh = (): Promise<void> => {
-    running ??= importAll().finally(() => {
+  /** Waits for a refresh in progress, then imports again (so the answer reflects "now"). */
+  const refresh = async (): Promise<void> => {
+    while (running) await running.catch(() => undefined);
+    running = importAll().finally(() => {
       running = undefined;
     });
     return running;
   };
 
   const refreshInBackground = (): void => {
+    if (running) return;
     refresh().catch((error: unknown) => logger.error({ err: error }, 'runbook import failed'));
   };
   const timer = setInterval(refreshInBackground, options.intervalMs);
