@@ -83,7 +83,7 @@ export function frictionListCard(input: { items: FrictionItem[] }): AdaptiveCard
   const shown = input.items.slice(0, MAX_LIST_ROWS);
   return renderCard('list', {
     title: '🗣️ Friction reported',
-    summary: input.items.length === 0 ? 'Nothing reported yet. Report what gets in your way with friction <text>.' : `${plural(input.items.length, 'report')}, newest first.`,
+    summary: input.items.length === 0 ? 'Nothing reported yet. Type friction followed by what got in your way.' : `${plural(input.items.length, 'report')}, newest first.`,
     rows: shown.map((item) =>
       row({
         headline: `${principalName(item.reporter)} · ${localTime(item.createdAt)}`,

@@ -4,26 +4,19 @@
  * Approve / Reject: the shared card has no buttons and a Universal Actions `refresh` limited to
  * the approvers' user ids, so their Teams clients fetch the approver variant from the bot.
  */
-import type { ApprovalRecord, Job } from '../domain/job.js';
 import type { AdaptiveCard } from '../domain/message.js';
-import type { RunbookDefinition } from '../domain/runbook.js';
-import type { ApprovalRequirement } from '../policy/policy.js';
+import type { ApprovalCardInput } from '../jobs/job-cards.js';
 import { clip, parameterFacts, plural, principalName, statusView, targetLabel, utcTime } from './format.js';
 import { decisionText } from './job-cards.js';
 import { MAX_REFRESH_USER_IDS } from './limits.js';
 import { renderCard } from './templates.js';
 
-export interface ApprovalCardInput {
-  job: Job;
-  runbook: RunbookDefinition;
-  requirement: ApprovalRequirement;
-  /** Teams user ids of the people who may approve (the refresh goes to them). */
-  approverIds: string[];
-  /** true renders the approver variant (with Approve / Reject) for a refresh by an approver. */
-  viewerIsApprover: boolean;
-  decisions: ApprovalRecord[];
-}
+export type { ApprovalCardInput };
 
+/**
+ * `viewerIsApprover` true renders the approver variant (Approve / Reject), answered to an
+ * approver's refresh; false renders the shared variant posted to the conversation.
+ */
 export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
   const { job, runbook, requirement, decisions } = input;
   const pending = job.status === 'pending_approval';

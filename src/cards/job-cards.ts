@@ -4,7 +4,7 @@
  */
 import { isFinal, type ApprovalRecord, type Job, type OutputChunk } from '../domain/job.js';
 import type { AdaptiveCard } from '../domain/message.js';
-import type { RunbookDefinition } from '../domain/runbook.js';
+import type { JobCardInput as JobLayerCardInput } from '../jobs/job-cards.js';
 import { type CardElement, note, outputText, table } from './elements.js';
 import {
   clip,
@@ -34,15 +34,8 @@ import { pager } from './paging.js';
 import { renderCard } from './templates.js';
 import { Verb } from './verbs.js';
 
-export interface JobCardInput {
-  job: Job;
-  /** The runbook as the catalog knows it now; absent when it was removed (no "Run again" then). */
-  runbook?: RunbookDefinition;
-  /** The last output while running; for a finished job, its whole output (or as much as is kept). */
-  outputTail: OutputChunk[];
-  now: Date;
-  /** Whether the viewer (or, for the shared card, the requester) may cancel. */
-  canCancel: boolean;
+/** The job layer's card input (src/jobs/job-cards.ts), plus who auto-refreshes the card. */
+export interface JobCardInput extends JobLayerCardInput {
   /**
    * Users whose Teams clients fetch the card again when they open it (Universal Actions refresh,
    * at most 60 honoured). Defaults to the requester. Only unfinished jobs carry a refresh.

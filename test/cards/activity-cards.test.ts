@@ -14,7 +14,7 @@ import {
 import { SECRET_MASK } from '../../src/domain/job.js';
 import type { AdaptiveCard } from '../../src/domain/message.js';
 import type { HistoryEntry } from '../../src/store/store.js';
-import { alice, bob, job, runbook } from './fixtures.js';
+import { alice, bob, job, runbook, unknownRunbookMessage } from './fixtures.js';
 import { executeActions, nodesOfType, visibleText } from './validate.js';
 
 const verbs = (card: AdaptiveCard) => executeActions(card).map((a) => a.verb);
@@ -150,14 +150,7 @@ describe('audit card', () => {
 
 describe('message card', () => {
   it('states the problem with an example, suggestions and buttons', () => {
-    const card = messageCard({
-      title: 'Unknown runbook Restart-AppPol',
-      text: 'No runbook has that name.',
-      tone: 'error',
-      example: 'run Restart-AppPool -Server web01',
-      suggestions: ['Restart-AppPool', 'Restart-Service'],
-      actions: [{ title: 'Open Restart-AppPool', verb: Verb.openForm, data: { runbook: 'Restart-AppPool' } }],
-    });
+    const card = messageCard(unknownRunbookMessage);
     const text = visibleText(card);
     expect(text).to.include('❌ Unknown runbook Restart-AppPol');
     expect(text).to.include('run Restart-AppPool -Server web01');

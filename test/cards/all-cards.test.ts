@@ -29,7 +29,7 @@ import {
 } from '../../src/cards/index.js';
 import type { AdaptiveCard } from '../../src/domain/message.js';
 import type { AuditRecord, CatalogChange, FrictionItem, HistoryEntry } from '../../src/store/store.js';
-import { alice, bob, chunks, everyTypeRunbook, job, largestPage, numberedLines, param, runbook } from './fixtures.js';
+import { alice, bob, chunks, everyTypeRunbook, job, largestPage, numberedLines, param, runbook, unknownRunbookMessage } from './fixtures.js';
 import { libraryErrors, structureErrors } from './validate.js';
 
 const now = new Date('2025-03-01T10:05:00.000Z');
@@ -196,15 +196,7 @@ const cards: Record<string, () => AdaptiveCard> = {
     approvalCard({ job: pendingJob, runbook: runbook(), requirement, approverIds: [bob.id], viewerIsApprover: true, decisions: [{ by: bob, decision: 'approved', at: '2025-03-01T10:01:00.000Z' }] }),
   'approval, closed': () =>
     approvalCard({ job: job({ status: 'rejected' }), runbook: runbook(), requirement, approverIds: [bob.id], viewerIsApprover: true, decisions: [{ by: bob, decision: 'rejected', at: '2025-03-01T10:01:00.000Z', comment: 'Not during the freeze' }] }),
-  'message, error with example, suggestions and buttons': () =>
-    messageCard({
-      title: 'Unknown runbook Restart-AppPol',
-      text: 'There is no runbook with that name.',
-      tone: 'error',
-      example: 'run Restart-AppPool -Server web01',
-      suggestions: ['Restart-AppPool', 'Restart-Service'],
-      actions: [{ title: 'Run Restart-AppPool…', verb: Verb.openForm, data: { runbook: 'Restart-AppPool' } }],
-    }),
+  'message, error with example, suggestions and buttons': () => messageCard(unknownRunbookMessage),
   'message, plain info': () => messageCard({ title: 'Cancelled', text: 'Job 4k2x was cancelled.', tone: 'info' }),
 };
 

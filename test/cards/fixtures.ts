@@ -1,5 +1,7 @@
 /** Representative data for card tests: realistic runbooks, jobs and output, including the worst cases. */
 import type { Job, OutputChunk, OutputStream, Principal } from '../../src/domain/job.js';
+import type { MessageInput } from '../../src/cards/index.js';
+import { Verb } from '../../src/cards/index.js';
 import type { ParameterDefinition, RunbookDefinition } from '../../src/domain/runbook.js';
 
 export const alice: Principal = { id: '29:alice', name: 'Alice Example', aadObjectId: 'aad-alice', upn: 'alice@contoso.com' };
@@ -91,3 +93,13 @@ export function chunks(lines: string[], stream: OutputStream = 'output', jobId =
 export function numberedLines(count: number, width = 60): string[] {
   return Array.from({ length: count }, (_, i) => `line ${String(i + 1).padStart(5, '0')} ${'x'.repeat(width)}`);
 }
+
+/** A typical error answer: what is wrong, an example that works, "did you mean" with a button. */
+export const unknownRunbookMessage: MessageInput = {
+  title: 'Unknown runbook Restart-AppPol',
+  text: 'No runbook has that name.',
+  tone: 'error',
+  example: 'run Restart-AppPool -Server web01',
+  suggestions: ['Restart-AppPool', 'Restart-Service'],
+  actions: [{ title: 'Open Restart-AppPool', verb: Verb.openForm, data: { runbook: 'Restart-AppPool' } }],
+};
