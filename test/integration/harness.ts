@@ -18,6 +18,7 @@ import {
   type TeamsPlace,
   type TeamsUser,
   cardAction,
+  cardText,
   cardsOf,
   invokeCard,
   message,
@@ -25,6 +26,24 @@ import {
 } from '../support/activities.js';
 
 export const FIXTURE_RUNBOOKS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'runbooks');
+
+export interface PostedJobCard {
+  activityId: string;
+  jobId: string;
+  card: Card;
+}
+
+/** Runbook and job id from a job card's title ("Get-Greeting · job 4k2x7m"). */
+export function jobOf(card: Card | undefined): { runbook: string; jobId: string } | undefined {
+  const match = /^(\S+) · job (\w+)$/m.exec(card ? cardText(card) : '');
+  return match ? { runbook: match[1], jobId: match[2] } : undefined;
+}
+
+/** The status line of a job card ("Completed", "Running", ...), without its emoji. */
+export function statusOf(card: Card): string | undefined {
+  const first = (card.body as { items?: { text?: string }[] }[] | undefined)?.[0]?.items?.[0]?.text;
+  return first?.replace(/^\S+\s/, '');
+}
 
 export interface HarnessOptions {
   /** Extra environment for loadConfig (e.g. LOG_LEVEL). */
@@ -91,6 +110,30 @@ export class Harness {
     const { status, body } = await postActivity(this.url, activity);
     if (status !== 200) throw new Error(`Invoke ${action.verb} answered ${status}: ${JSON.stringify(body)}`);
     return invokeCard(body);
+  }
+
+  /** Posts a message without waiting for an answer (a started run answers with its job card, posted separately). */
+  async post(place: TeamsPlace, text: string, user: TeamsUser = ADA): Promise<{ id: string }> {
+    const activity = message(this.serviceUrl, place, text, user);
+    const { status } = await postActivity(this.url, activity);
+    if (status !== 200) throw new Error(`POST /api/messages answered ${status} for "${text}"`);
+    return { id: activity.id };
+  }
+
+  /** The job card of `runbook` the bot posts in `place` (from request index `from`). */
+  async postedJobCard(place: TeamsPlace, runbook: string, from: number): Promise<PostedJobCard> {
+    const posted = await this.recorder.waitFor(
+      (r) => r.operation !== 'update' && r.status < 300 && r.conversationId === place.conversationId && jobOf(cardsOf(r.activity)[0])?.runbook === runbook,
+      { from, description: `the job card of ${runbook}` },
+    );
+    const card = cardsOf(posted.activity)[0];
+    return { activityId: posted.activityId!, jobId: jobOf(card)!.jobId, card };
+  }
+
+  /** The card of `activityId` once it shows `status` (e.g. "Completed"), from its updates. */
+  async jobCardWithStatus(activityId: string, status: string, from = 0): Promise<Card> {
+    const update = await this.cardUpdate(activityId, (card) => statusOf(card) === status, { from, description: `status ${status}`, timeoutMs: 30_000 });
+    return cardsOf(update.activity)[0];
   }
 
   /** Resolves with the first update of `activityId` (from request index `from`) matching `predicate`. */

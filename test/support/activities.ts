@@ -28,8 +28,9 @@ export interface TeamsPlace {
   channelName?: string;
 }
 
+/** A 1:1 chat; every call is a new conversation, so tests do not share rate-limit windows. */
 export function personalChat(user: TeamsUser = ADA): TeamsPlace {
-  return { kind: 'personal', conversationId: `a:1personal-${user.id.slice(3)}` };
+  return { kind: 'personal', conversationId: `a:1${user.id.slice(3)}-${randomUUID().slice(0, 8)}` };
 }
 
 /** A channel of a team; `teamName` defaults to the channel name (an incident team). */
