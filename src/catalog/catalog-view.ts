@@ -23,7 +23,7 @@ export function buildCatalogView(
   published: RunbookDefinition[],
   folderProblems: CatalogProblem[] = [],
 ): CatalogView {
-  const sorted = [...results].sort((a, b) => a.file.localeCompare(b.file));
+  const sorted = [...results].sort((a, b) => byCodePoint(a.file, b.file));
   const problems = [...folderProblems, ...sorted.flatMap((r) => r.problems)];
   const owners = new Map<string, string>();
   const local: RunbookDefinition[] = [];
@@ -51,6 +51,11 @@ export function buildCatalogView(
   const categories = [...byCategory.values()]
     .map((members) => ({ name: members[0].category, count: members.length }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  problems.sort((a, b) => byCodePoint(a.file, b.file) || a.line - b.line);
   return { runbooks, byName, categories, byCategory, problems, index: new SearchIndex(runbooks) };
+}
+
+/** Locale-independent order, so which duplicate keeps its name never depends on the machine. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

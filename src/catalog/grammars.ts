@@ -69,5 +69,5 @@ export function firstSyntaxError(node: Node): Node | undefined {
 export function describeSyntaxError(node: Node): string {
   if (node.isMissing) return `missing "${node.type}"`;
   const snippet = node.text.split(/\r?\n/)[0].trim().slice(0, 40);
-  return snippet ? `unexpected "${snippet}"` : 'unexpected end of input';
+  return snippet ? `unexpected \`${snippet}\`` : 'unexpected end of input';
 }

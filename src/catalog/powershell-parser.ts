@@ -130,16 +130,19 @@ interface AttributeArguments {
 }
 
 function readParameter(node: SyntaxNode, problems: LineProblem[]): ReadParameter {
-  const variable = namedChildrenOf(node).find((n) => n.type === 'variable');
+  const parts = namedChildrenOf(node);
+  const variable = parts.find((n) => n.type === 'variable');
   const name = (variable?.text ?? '').replace(/^\$/, '').replace(/^\{(.*)\}$/, '$1');
   const line = lineOf(node);
   const problem = (reason: string, at: SyntaxNode = node): void => {
     problems.push({ line: lineOf(at), reason: `parameter $${name}: ${reason}` });
   };
-  const attributeList = namedChildrenOf(node).find((n) => n.type === 'attribute_list');
-  const attributes = attributeList ? namedChildrenOf(attributeList).filter((n) => n.type === 'attribute') : [];
-
-  const typeLiteral = attributes.map((a) => namedChildrenOf(a).find((n) => n.type === 'type_literal')).filter((n) => n !== undefined).pop();
+  const attributeList = parts.find((n) => n.type === 'attribute_list');
+  // An attribute is either a type constraint ([int]) or a named attribute ([ValidateSet(…)]).
+  const attributes = (attributeList ? namedChildrenOf(attributeList) : [])
+    .filter((n) => n.type === 'attribute')
+    .map((attribute) => ({ attribute, head: attribute.firstNamedChild! }));
+  const typeLiteral = attributes.filter((a) => a.head.type === 'type_literal').pop()?.head;
   const typeName = typeLiteral ? typeLiteral.text.slice(1, -1) : undefined;
   let type: ParameterType = 'string';
   if (typeName !== undefined) {
@@ -151,11 +154,10 @@ function readParameter(node: SyntaxNode, problems: LineProblem[]): ReadParameter
   const sets: string[] = [];
   const parameterAttributes: boolean[] = [];
 
-  for (const attribute of attributes) {
-    const nameNode = namedChildrenOf(attribute).find((n) => n.type === 'attribute_name');
-    if (!nameNode) continue;
+  for (const { attribute, head } of attributes) {
+    if (head.type !== 'attribute_name') continue;
     const args = attributeArguments(attribute);
-    const attributeName = nameNode.text.toLowerCase().replace(/^system\.management\.automation\./, '').replace(/attribute$/, '');
+    const attributeName = head.text.toLowerCase().replace(/^system\.management\.automation\./, '').replace(/attribute$/, '');
     switch (attributeName) {
       case 'parameter': {
         const value = args.named.get('mandatory');
@@ -212,7 +214,7 @@ function readParameter(node: SyntaxNode, problems: LineProblem[]): ReadParameter
     }
   }
   const mandatory = parameterAttributes.length > 0 && parameterAttributes.every(Boolean);
-  readDefault(node, parameter, problem);
+  readDefault(parts.find((n) => n.type === 'script_parameter_default'), parameter, problem);
   parameter.commentHelp = commentHelpOf(node);
   return { parameter, mandatory, sets };
 }
@@ -221,9 +223,10 @@ function attributeArguments(attribute: SyntaxNode): AttributeArguments {
   const list = namedChildrenOf(attribute).find((n) => n.type === 'attribute_arguments');
   const result: AttributeArguments = { positional: [], named: new Map() };
   for (const argument of list ? namedChildrenOf(list).filter((n) => n.type === 'attribute_argument') : []) {
-    const [first, ...rest] = namedChildrenOf(argument);
-    if (first?.type === 'simple_name') result.named.set(first.text.toLowerCase(), rest[0]);
-    else result.positional.push(argument);
+    const first = argument.firstNamedChild;
+    if (first?.type !== 'simple_name') result.positional.push(argument);
+    else if (argument.namedChildCount > 1) result.named.set(first.text.toLowerCase(), argument.lastNamedChild!);
+    else result.named.set(first.text.toLowerCase(), undefined);
   }
   return result;
 }
@@ -274,12 +277,12 @@ function boundOf(node: SyntaxNode): number | undefined | 'invalid' {
   return /^\[[\w.]+\]::(MaxValue|MinValue)$/i.test(unwrapExpression(node).text) ? undefined : 'invalid';
 }
 
-function readDefault(node: SyntaxNode, parameter: ParsedParameter, problem: (reason: string) => void): void {
-  const defaultNode = namedChildrenOf(node).find((n) => n.type === 'script_parameter_default');
-  if (!defaultNode) return;
-  const literal = literalOf(defaultNode);
+function readDefault(defaultNode: SyntaxNode | undefined, parameter: ParsedParameter, problem: (reason: string) => void): void {
+  const value = defaultNode?.lastNamedChild; // after the "="
+  if (!value) return;
+  const literal = literalOf(value);
   if (literal === undefined) {
-    parameter.defaultExpression = unwrapExpression(defaultNode).text;
+    parameter.defaultExpression = value.text;
     return;
   }
   const coerced = coerceDefault(literal, parameter.type);

@@ -6,46 +6,49 @@
 import { namedChildrenOf, type SyntaxNode } from './grammars.js';
 import type { Literal } from './parameter-types.js';
 
-/** Expression layers the grammar nests around every value; each has exactly one child when trivial. */
-const WRAPPERS = new Set([
-  'logical_expression', 'bitwise_expression', 'comparison_expression', 'additive_expression',
-  'multiplicative_expression', 'format_expression', 'range_expression', 'array_literal_expression',
-  'unary_expression', 'pipeline', 'pipeline_chain', 'statement_list', 'attribute_argument',
-  'script_parameter_default',
-]);
-
 const BACKTICK_ESCAPES: Record<string, string> = {
   '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };
 
-/** Descends through single-child expression layers to the node that carries the value. */
+/**
+ * The node that carries an expression's value. The grammar nests every value in a dozen
+ * single-child layers (logical_expression → … → unary_expression); the innermost named node with
+ * the same span is that value, found with one lookup instead of a walk (node objects cross the
+ * WASM boundary one by one, and the walk cost more than the parse itself).
+ */
 export function unwrapExpression(node: SyntaxNode): SyntaxNode {
-  let current = node;
-  for (;;) {
-    const named = namedChildrenOf(current);
-    if (!WRAPPERS.has(current.type) || named.length !== 1) return current;
-    current = named[0];
-  }
+  return node.namedDescendantForIndex(node.startIndex, node.endIndex) ?? node;
 }
 
 export function literalOf(node: SyntaxNode): Literal | undefined {
   const value = unwrapExpression(node);
+  const text = value.text;
   switch (value.type) {
-    case 'string_literal':
-      return stringOf(value);
-    case 'integer_literal':
+    case 'verbatim_string_characters':
+      return text.slice(1, -1).replace(/''/g, "'");
+    case 'verbatim_here_string_characters':
+      return hereStringBody(text);
+    case 'expandable_string_literal':
+      // Variables or $(…) inside: the script computes the value.
+      return value.namedChildCount ? undefined : unescapeExpandable(text.slice(1, -1)).replace(/""/g, '"');
+    case 'expandable_here_string_literal': {
+      const body = hereStringBody(text);
+      return value.namedChildCount || body === undefined ? undefined : unescapeExpandable(body);
+    }
+    case 'decimal_integer_literal':
+    case 'hexadecimal_integer_literal':
     case 'real_literal':
-      return numberOf(value.text);
+      return numberOf(text);
     case 'variable':
-      return constantVariable(value.text);
+      return constantVariable(text);
     case 'expression_with_unary_operator':
       return signedNumber(value);
     case 'array_literal_expression':
       return listOf(namedChildrenOf(value));
     case 'array_expression': {
-      const body = namedChildrenOf(value);
-      if (!body.length) return [];
-      const inner = literalOf(body[0]);
+      const body = value.firstNamedChild;
+      if (!body) return [];
+      const inner = literalOf(body);
       return inner === undefined ? undefined : Array.isArray(inner) ? inner : [inner];
     }
     default:
@@ -62,26 +65,6 @@ export function stringLiteralOf(node: SyntaxNode): string | undefined {
 function listOf(items: SyntaxNode[]): Literal[] | undefined {
   const values = items.map(literalOf);
   return values.some((v) => v === undefined) ? undefined : (values as Literal[]);
-}
-
-function stringOf(node: SyntaxNode): string | undefined {
-  const [inner] = namedChildrenOf(node);
-  if (!inner) return undefined;
-  const text = inner.text;
-  switch (inner.type) {
-    case 'verbatim_string_characters':
-      return text.slice(1, -1).replace(/''/g, "'");
-    case 'verbatim_here_string_characters':
-      return hereStringBody(text);
-    case 'expandable_string_literal':
-      return namedChildrenOf(inner).length ? undefined : unescapeExpandable(text.slice(1, -1)).replace(/""/g, '"');
-    case 'expandable_here_string_literal': {
-      const body = hereStringBody(text);
-      return namedChildrenOf(inner).length || body === undefined ? undefined : unescapeExpandable(body);
-    }
-    default:
-      return undefined;
-  }
 }
 
 /** `@'⏎ … ⏎'@` → the lines between the markers. */
@@ -108,8 +91,8 @@ function constantVariable(text: string): Literal | undefined {
 }
 
 function signedNumber(node: SyntaxNode): number | undefined {
-  const sign = node.child(0)?.type;
-  const operand = namedChildrenOf(node)[0];
+  const sign = node.firstChild?.type;
+  const operand = node.firstNamedChild;
   if ((sign !== '-' && sign !== '+') || !operand) return undefined;
   const value = literalOf(operand);
   if (typeof value !== 'number') return undefined;

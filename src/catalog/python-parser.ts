@@ -89,6 +89,9 @@ function readArgument(call: SyntaxNode, problems: LineProblem[]): ParsedParamete
   if (NO_VALUE_ACTIONS.has(action)) return undefined;
   if (action === 'append' || action === 'extend') return problem(`action='${action}' is not supported; use nargs='+' for a list`);
   if (action !== 'store' && !FLAG_ONLY_ACTIONS.has(action)) return problem(`action=${keywords.get('action')!.text} is not supported; use store, store_true, store_false or nargs`);
+  // A form switch can only add the flag; a flag that is on by default could never be turned off.
+  if (action.endsWith('booleanoptionalaction') && keywords.has('default') && pythonLiteral(keywords.get('default')!) === true)
+    return problem(`BooleanOptionalAction with default=True cannot be turned off from a form; declare the opposite flag instead, e.g. add_argument('--no-${declared[0].replace(/^-+/, '')}', action='store_false')`);
 
   const nargs = keywords.has('nargs') ? pythonLiteral(keywords.get('nargs')!) : undefined;
   if (keywords.has('nargs') && !(nargs === '?' || nargs === '*' || nargs === '+' || (typeof nargs === 'number' && nargs >= 1)))
