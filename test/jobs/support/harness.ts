@@ -7,6 +7,7 @@ import type { JobStatus, Principal } from '../../../src/domain/job.js';
 import type { AdaptiveCard } from '../../../src/domain/message.js';
 import type { RunbookDefinition } from '../../../src/domain/runbook.js';
 import type { Executor } from '../../../src/execution/executor.js';
+import type { Clock } from '../../../src/jobs/clock.js';
 import { RoutedExecutors } from '../../../src/jobs/executor-directory.js';
 import type { JobCardRenderers } from '../../../src/jobs/job-cards.js';
 import { JobService, type JobServiceSettings } from '../../../src/jobs/job-service.js';
@@ -96,7 +97,7 @@ export async function closeWorld(world: World): Promise<void> {
 export interface ServiceOptions {
   instanceId?: string;
   /** A clock of its own: an instance that "crashed" must not keep acting when the world's time moves. */
-  clock?: FakeClock;
+  clock?: Clock;
   executors?: Executor[];
   requestLimiter?: RequestLimiter;
   settings?: Partial<JobServiceSettings>;

@@ -1,0 +1,171 @@
+import { expect } from 'chai';
+import type { JobService } from '../../src/jobs/job-service.js';
+import type { Outbox } from '../../src/jobs/outbox.js';
+import { silentLogger } from '../../src/logging/logger.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { FakeClock, settle } from './support/fake-clock.js';
+import { alice, cardStatus, closeWorld, newService, newWorld, stopService, type World } from './support/harness.js';
+
+describe('JobService: leases and resume', () => {
+  let world: World;
+  const running: { service: JobService; outbox: Outbox }[] = [];
+
+  beforeEach(async () => {
+    world = await newWorld();
+  });
+
+  afterEach(async () => {
+    for (const { service, outbox } of running.splice(0)) await stopService(world, service, outbox);
+    await closeWorld(world);
+  });
+
+  function start(options: Parameters<typeof newService>[1] = {}) {
+    const instance = newService(world, options);
+    running.push(instance);
+    return instance.service;
+  }
+
+  const at = () => new Date(world.clock.now()).toISOString();
+  const cardsOf = (jobId: string, status: string) =>
+    world.target.delivered.filter((d) => cardStatus(d.message.card) === status && JSON.stringify(d.message.card).includes(jobId));
+
+  async function submit(service: JobService) {
+    const result = await service.submitText(alice, world.chat, 'Get-Report', {});
+    if (result.kind !== 'started') throw new Error(result.kind);
+    await settle();
+    return result.job.id;
+  }
+
+  it('after a crash, a new instance on the reopened store reattaches started runs and reports unstarted ones lost', async () => {
+    // The first instance runs on a clock of its own, so once it has "crashed" it never acts again.
+    const crashed = newService(world, { instanceId: 'instance-a', clock: new FakeClock(world.clock.now()) }).service;
+    const tracked = await submit(crashed);
+    world.executor.run(tracked).accepted.resolve('exec-tracked');
+    const unstarted = await submit(crashed);
+    await settle();
+    expect((await world.store.getJob(tracked))?.executorJobId).to.equal('exec-tracked');
+
+    await world.store.close();
+    world.store = new SqliteStore(world.file, silentLogger());
+    await world.store.init();
+    const restarted = start({ instanceId: 'instance-b' });
+
+    const early = await restarted.resumeAll();
+    expect(early.ownedElsewhere.sort()).to.deep.equal([tracked, unstarted].sort());
+    expect(restarted.trackedJobIds()).to.deep.equal([]);
+
+    await world.clock.advance(31_000);
+    const report = await restarted.resumeAll();
+    expect(report.reattached).to.deep.equal([tracked]);
+    expect(report.lost).to.deep.equal([unstarted]);
+    expect(world.executor.reattached.map((r) => [r.jobId, r.executorJobId])).to.deep.equal([[tracked, 'exec-tracked']]);
+
+    await world.clock.advanceUntil(() => cardsOf(unstarted, 'lost').length === 1, 10_000);
+    const lost = await world.store.getJob(unstarted);
+    expect(lost?.error).to.match(/stopped before the executor confirmed/);
+
+    world.executor.emit(tracked, { kind: 'output', stream: 'output', text: 'after the restart', at: at() });
+    world.executor.emit(tracked, { kind: 'finished', status: 'completed', exitCode: 0, at: at() });
+    await world.clock.advanceUntil(() => cardsOf(tracked, 'completed').length === 1, 10_000);
+    await restarted.resumeAll();
+    await world.clock.advance(10_000);
+    expect(cardsOf(tracked, 'completed')).to.have.length(1);
+    expect(cardsOf(unstarted, 'lost')).to.have.length(1);
+    expect((await world.store.getJob(tracked))?.finalCardSent).to.equal(true);
+  });
+
+  it('delivers a final card that a dead instance stored but never sent, once', async () => {
+    const first = start({ instanceId: 'instance-a' });
+    const id = await submit(first);
+    world.executor.run(id).accepted.resolve('exec-1');
+    await settle();
+    world.target.failWith = () => ({ statusCode: 502 });
+    world.executor.emit(id, { kind: 'finished', status: 'completed', exitCode: 0, at: at() });
+    await world.clock.advanceUntil(() => first.trackedJobIds().length === 0, 900_000, 5_000);
+    const undelivered = await world.store.getJob(id);
+    expect(undelivered?.status).to.equal('completed');
+    expect(undelivered?.finalCardSent).to.not.equal(true);
+
+    world.target.failWith = () => undefined;
+    const second = start({ instanceId: 'instance-b' });
+    const report = await second.resumeAll();
+    expect(report.finalCardsDelivered).to.deep.equal([id]);
+    await world.clock.advanceUntil(() => cardsOf(id, 'completed').length === 1, 10_000);
+    await second.resumeAll();
+    await first.resumeAll();
+    await world.clock.advance(10_000);
+    expect(cardsOf(id, 'completed')).to.have.length(1);
+    expect((await world.store.getJob(id))?.finalCardSent).to.equal(true);
+  });
+
+  it('lets only one of two instances track a job, and hands it over when the owner stops renewing', async () => {
+    const owner = start({ instanceId: 'instance-a' });
+    const other = start({ instanceId: 'instance-b' });
+    const id = await submit(owner);
+    world.executor.run(id).accepted.resolve('exec-1');
+    await settle();
+
+    const [a, b] = await Promise.all([owner.resumeAll(), other.resumeAll()]);
+    expect(a.reattached).to.deep.equal([]);
+    expect(b.ownedElsewhere).to.deep.equal([id]);
+    expect(owner.trackedJobIds()).to.deep.equal([id]);
+    expect(other.trackedJobIds()).to.deep.equal([]);
+
+    await world.clock.advance(20_000);
+    await owner.renewLeases();
+    await world.clock.advance(20_000);
+    expect((await other.resumeAll()).ownedElsewhere).to.deep.equal([id]);
+
+    await world.clock.advance(31_000);
+    expect((await other.resumeAll()).reattached).to.deep.equal([id]);
+    await owner.renewLeases();
+    expect(owner.trackedJobIds()).to.deep.equal([]);
+    expect(world.executor.detached).to.deep.equal(['exec-1']);
+    expect(other.trackedJobIds()).to.deep.equal([id]);
+
+    world.executor.emit(id, { kind: 'finished', status: 'completed', exitCode: 0, at: at() });
+    await world.clock.advanceUntil(() => cardsOf(id, 'completed').length === 1, 10_000);
+    await world.clock.advance(10_000);
+    expect(cardsOf(id, 'completed')).to.have.length(1);
+  });
+
+  it('releases leases and detaches runs at shutdown so another instance takes over at once', async () => {
+    const first = newService(world, { instanceId: 'instance-a' });
+    const id = await submit(first.service);
+    world.executor.run(id).accepted.resolve('exec-1');
+    await settle();
+    await stopService(world, first.service, first.outbox);
+    expect(world.executor.detached).to.deep.equal(['exec-1']);
+
+    const second = start({ instanceId: 'instance-b' });
+    expect((await second.resumeAll()).reattached).to.deep.equal([id]);
+  });
+
+  it('gives up a run the executor cannot report on after repeated reattach failures', async () => {
+    const first = newService(world, { instanceId: 'instance-a' });
+    const id = await submit(first.service);
+    world.executor.run(id).accepted.resolve('exec-1');
+    await settle();
+    await stopService(world, first.service, first.outbox);
+
+    world.executor.reattachError = new Error('Automation account unreachable');
+    const second = start({ instanceId: 'instance-b', settings: { reattachAttempts: 3 } });
+    for (let i = 0; i < 2; i++) expect((await second.resumeAll()).reattached).to.deep.equal([]);
+    expect((await world.store.getJob(id))?.status).to.equal('queued');
+    await second.resumeAll();
+    await world.clock.advanceUntil(() => cardsOf(id, 'failed').length === 1, 10_000);
+    expect((await world.store.getJob(id))?.error).to.match(/could not report on this run: Automation account unreachable/);
+  });
+
+  it('renews leases and resumes on its own once maintenance runs', async () => {
+    const owner = start({ instanceId: 'instance-a' });
+    await owner.startMaintenance();
+    const id = await submit(owner);
+    world.executor.run(id).accepted.resolve('exec-1');
+    await settle();
+    const other = start({ instanceId: 'instance-b' });
+    await world.clock.advance(120_000);
+    expect((await other.resumeAll()).ownedElsewhere).to.deep.equal([id]);
+    expect(owner.trackedJobIds()).to.deep.equal([id]);
+  });
+});
