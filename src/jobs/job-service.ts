@@ -43,7 +43,7 @@ import { JobWriter } from './job-writer.js';
 import type { QueuedMessenger } from './outbox.js';
 import { placeOf, samePerson } from './place.js';
 import type { RequestLimiter } from './request-limiter.js';
-import { canView, checkFormSubmit, prefillFrom } from './requests.js';
+import { canView, checkFormSubmit, prefillFrom, type FormInputs } from './requests.js';
 import type { CancelResult, DecisionResult, IssueFormResult, OutputPage, ResumeReport, SubmitResult } from './results.js';
 
 export interface JobServiceSettings {
@@ -185,12 +185,15 @@ export class JobService {
     return { kind: 'form', form, runbook, prefill };
   }
 
-  /** A submitted form card. `rawInputs` are the parameter inputs by name (prefix already removed). */
+  /**
+   * A submitted form card. `inputs` are the parameter values by name, or a reader that takes them
+   * from the card data for the form's runbook (see FormInputs). What runs comes from the form.
+   */
   async submitForm(
     user: Principal,
     conversation: ConversationInfo,
     formId: string,
-    rawInputs: Record<string, unknown>,
+    inputs: FormInputs,
     options: FormSubmitOptions = {},
   ): Promise<SubmitResult> {
     if (!this.accepting) return this.unavailable();
@@ -198,10 +201,10 @@ export class JobService {
       { store: this.deps.store, catalog: this.deps.catalog, audit: this.audit, clock: this.clock },
       user,
       conversation,
-      { formId, values: rawInputs, claimedRunbook: options.claimedRunbook },
+      { formId, inputs, claimedRunbook: options.claimedRunbook },
     );
     if (!check.ok) return 'usedBy' in check ? this.duplicate(check.usedBy) : check.refusal;
-    return this.request(user, conversation, check.runbook, rawInputs, { source: 'form', formId, cardActivityId: options.cardActivityId });
+    return this.request(user, conversation, check.runbook, check.values, { source: 'form', formId, cardActivityId: options.cardActivityId });
   }
 
   /** A typed `run <runbook> ...`; values by parameter name as the command parser bound them. */

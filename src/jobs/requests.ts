@@ -17,16 +17,23 @@ import type { Clock } from './clock.js';
 import { samePerson } from './place.js';
 import type { SubmitResult } from './results.js';
 
+/**
+ * A form's input values by parameter name (untrusted), or a reader that extracts them from the
+ * card data once the form's runbook is known (card layouts such as date + time or user + password
+ * inputs depend on it). A reader should also return inputs the runbook does not have, so a changed
+ * card is recognised.
+ */
+export type FormInputs = Record<string, unknown> | ((runbook: RunbookDefinition) => Record<string, unknown>);
+
 export interface FormSubmit {
   formId: string;
-  /** Input values by parameter name, as the card sent them (untrusted). */
-  values: Record<string, unknown>;
+  inputs: FormInputs;
   /** A runbook name the card data claimed, if it carried one (it must match the form's). */
   claimedRunbook?: string;
 }
 
 export type FormCheck =
-  | { ok: true; form: FormGrant; runbook: RunbookDefinition }
+  | { ok: true; form: FormGrant; runbook: RunbookDefinition; values: Record<string, unknown> }
   | { ok: false; refusal: SubmitResult }
   | { ok: false; usedBy: string };
 
@@ -90,13 +97,14 @@ export async function checkFormSubmit(
     await refuse('runbook_removed', form);
     return { ok: false, refusal: { kind: 'unknown_runbook', name: form.runbook, suggestions: catalog.suggest(form.runbook, 3) } };
   }
-  const extra = Object.keys(submit.values).filter((key) => !findParameter(runbook, key));
+  const values = typeof submit.inputs === 'function' ? submit.inputs(runbook) : submit.inputs;
+  const extra = Object.keys(values).filter((key) => !findParameter(runbook, key));
   if (extra.length) {
     await refuse('extra_parameters', form, { parameters: extra.slice(0, 20).map((k) => printable(k).slice(0, 100)) });
     const shown = extra.slice(0, 3).map((k) => printable(k).slice(0, 40));
     return forbidden(`The form for ${runbook.name} has no field ${shown.join(', ')}; the submitted card was changed, so nothing was run.`);
   }
-  return { ok: true, form, runbook };
+  return { ok: true, form, runbook, values };
 }
 
 /** Whether a user may look at a job: they asked for it, or it ran where they are. */

@@ -92,6 +92,23 @@ function toList(raw: unknown): Coerced {
   return { ok: true, value: items.map((item) => item.trim()).filter((item) => item !== '') };
 }
 
+/**
+ * A credential is a user name and a password. Forms send `{ userName, password }`; it is kept as
+ * the pair [userName, password] (ParameterValue has no objects) and masked as a whole.
+ */
+function toCredential(raw: unknown): Coerced {
+  const pair = Array.isArray(raw)
+    ? { userName: raw[0], password: raw[1] }
+    : raw && typeof raw === 'object'
+      ? (raw as Record<string, unknown>)
+      : undefined;
+  if (!pair) return fail('needs a user name and a password; enter them in the form, not as text');
+  const { userName, password } = pair;
+  if (typeof userName !== 'string' || userName.trim() === '') return fail('needs a user name');
+  if (typeof password !== 'string' || password === '') return fail('needs a password');
+  return { ok: true, value: [userName, password] };
+}
+
 function toText(raw: unknown): Coerced {
   if (Array.isArray(raw)) return fail('is a list, but only one value is allowed');
   const text = scalarText(raw);
@@ -111,6 +128,8 @@ export function coerce(parameter: ParameterDefinition, raw: unknown): Coerced {
       return toDateTime(raw);
     case 'string[]':
       return toList(raw);
+    case 'credential':
+      return toCredential(raw);
     default:
       return toText(raw);
   }

@@ -43,8 +43,9 @@ export function expectedText(parameter: ParameterDefinition): string {
     case 'string[]':
       return 'one or more values separated by commas or new lines';
     case 'secret':
-    case 'credential':
       return 'a secret value (it is never shown or stored)';
+    case 'credential':
+      return 'a user name and a password (never shown or stored)';
     default: {
       const parts = [parameter.patternMessage, lengthText(parameter)].filter(Boolean);
       return parts.length ? `text: ${parts.join(', ')}` : 'text';

@@ -141,6 +141,26 @@ describe('JobService: requests', () => {
     expect(fixed.kind).to.equal('started');
   });
 
+  it('reads card inputs for the runbook the form names, never the one the card names', async () => {
+    const form = await openForm();
+    const seen: string[] = [];
+    const result = await service.submitForm(alice, world.chat, form.id, (runbook) => {
+      seen.push(runbook.name);
+      return { Server: 'web04' };
+    });
+    expect(seen).to.deep.equal(['Restart-AppPool']);
+    expect(result.kind === 'started' && result.job.parameters.Server).to.equal('web04');
+  });
+
+  it('says so when no executor can run the runbook, without creating a job', async () => {
+    await stopService(world, service, outbox);
+    ({ service, outbox } = newService(world, { executors: [] }));
+    const result = await service.submitText(alice, world.chat, 'Get-Report', {});
+    expect(result.kind).to.equal('unavailable');
+    expect(result.kind === 'unavailable' && result.reason).to.equal('No executor here can run Get-Report on target "local".');
+    expect(await world.store.listJobs({})).to.have.length(0);
+  });
+
   it('says which runbooks were meant when the name is unknown', async () => {
     const result = await service.submitText(alice, world.chat, 'Restart-App', {});
     expect(result).to.deep.equal({ kind: 'unknown_runbook', name: 'Restart-App', suggestions: ['Restart-AppPool'] });

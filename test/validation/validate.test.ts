@@ -45,6 +45,7 @@ describe('validateValues: type conversion', () => {
     ['range inclusive', { type: 'int', min: 1, max: 10 }, '10', 10],
     ['length inclusive', { minLength: 2, maxLength: 3 }, 'abc', 'abc'],
     ['secret not trimmed', { type: 'secret', secret: true }, ' p@ss ', ' p@ss '],
+    ['credential from a form', { type: 'credential', secret: true }, { userName: 'CONTOSO\\svc', password: 'p w' }, ['CONTOSO\\svc', 'p w']],
   ];
   for (const [title, overrides, raw, expected] of accepts) {
     it(`accepts ${title}`, () => {
@@ -80,6 +81,8 @@ describe('validateValues: refusals name the parameter, the expectation and an ex
     ['right-to-left override', {}, 'abc\u202Etxt.exe', /text-direction character U\+202E/, 'example'],
     ['.NET-only anchors in the definition', { pattern: '\\Aweb\\d+\\z' }, 'web1', /cannot be checked: .*only \.NET understands/, undefined],
     ['.NET possessive quantifier', { pattern: '^a++$' }, 'aa', /possessive quantifiers/, undefined],
+    ['credential typed as text', { type: 'credential', secret: true }, 'svc:pw', /needs a user name and a password; enter them in the form/, undefined],
+    ['credential without password', { type: 'credential', secret: true }, { userName: 'svc', password: '' }, /needs a password/, undefined],
     ['broken pattern', { pattern: '^(web' }, 'web', /is not a valid regular expression/, undefined],
     ['value too long for a pattern', { pattern: '^(a+)+$' }, 'a'.repeat(5000), /longer than 1024 characters/, undefined],
   ];

@@ -112,7 +112,7 @@ export function newService(world: World, options: ServiceOptions = {}): { servic
   const service = new JobService({
     store: world.store,
     catalog: fixedCatalog(world.runbooks),
-    executors: new RoutedExecutors(executors, () => executors[0].name),
+    executors: new RoutedExecutors(executors, () => executors[0]?.name),
     policy: world.policy,
     messenger: outbox,
     render: markedRenderers,
