@@ -3,7 +3,7 @@
  * the documented v3 REST routes the bot uses — send to a conversation, reply to an activity,
  * update an activity — records every request, can inject faults (429 with Retry-After, 5xx), and
  * checks Teams' per-conversation rate limits (7 messages per second, 60 per 30 seconds), answering
- * 429 as Teams does when a bot exceeds them.
+ * 429 as Teams does when a bot exceeds them. Answers can be held back to catch the bot mid-request.
  *
  * Tests await what they expect with `waitFor(predicate)`, which resolves on arrival: no sleeps.
  */
@@ -75,6 +75,7 @@ export class ConnectorRecorder {
   private readonly waiters = new Set<Waiter>();
   private readonly acceptedAt = new Map<string, number[]>();
   private faults: FaultInjector | undefined;
+  private held: Promise<void> | undefined;
   private nextId = 1;
 
   private constructor(
@@ -94,6 +95,19 @@ export class ConnectorRecorder {
   /** Answers later requests through `injector` (undefined: accept everything again). */
   injectFaults(injector: FaultInjector | undefined): void {
     this.faults = injector;
+  }
+
+  /**
+   * Holds the answers to later requests (they are recorded and awaitable at once) until the
+   * returned function is called: a bot waiting on the connector is then provably mid-request.
+   */
+  hold(): () => void {
+    let release!: () => void;
+    this.held = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
   }
 
   /** Number of requests so far; pass it as `from` to wait only for later ones. */
@@ -170,6 +184,11 @@ export class ConnectorRecorder {
       receivedAt: Date.now(),
     };
     this.requests.push(record);
+    const held = this.held;
+    if (held) {
+      this.notify(record);
+      await held;
+    }
     if (fault) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
@@ -179,7 +198,7 @@ export class ConnectorRecorder {
       res.writeHead(record.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: activityId }));
     }
-    this.notify(record);
+    if (!held) this.notify(record);
   }
 
   /** Counts accepted messages per conversation and answers 429 once a Teams limit is exceeded. */
