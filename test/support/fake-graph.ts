@@ -6,6 +6,10 @@
  *   GET /v1.0/users/{id | userPrincipalName}?$select=userPrincipalName
  * It checks the bearer token, answers Graph's error shape (404 Request_ResourceNotFound, 401
  * InvalidAuthenticationToken), records every request and can be told to fail.
+ *
+ * It also plays Azure App Service's managed identity endpoint (IDENTITY_ENDPOINT /
+ * IDENTITY_HEADER, api-version 2019-08-01), so the bot's real DefaultAzureCredential obtains its
+ * Graph token here exactly as it does in App Service.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +46,8 @@ export function staticCredential(token: string): TokenCredential & { scopes: str
 }
 
 const USER_ROUTE = /^\/v1\.0\/users\/([^/]+)(\/transitiveMemberOf\/microsoft\.graph\.group)?$/;
+const IDENTITY_ROUTE = '/msi/token';
+const IDENTITY_HEADER = 'fake-app-service-identity-header';
 
 export class FakeGraph {
   readonly requests: GraphRequest[] = [];
@@ -65,6 +71,11 @@ export class FakeGraph {
     return graph;
   }
 
+  /** Environment variables that make DefaultAzureCredential use this server as App Service's identity endpoint. */
+  identityEnvironment(): { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string } {
+    return { IDENTITY_ENDPOINT: `${this.url}${IDENTITY_ROUTE}`, IDENTITY_HEADER };
+  }
+
   addUser(user: GraphUser): void {
     this.users.set(user.id.toLowerCase(), user);
     this.users.set(user.userPrincipalName.toLowerCase(), user);
@@ -84,6 +95,19 @@ export class FakeGraph {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** App Service managed identity: GET ?api-version=2019-08-01&resource=… with X-IDENTITY-HEADER. */
+  private issueToken(req: http.IncomingMessage, url: URL, send: (status: number, body: unknown) => void): void {
+    if (req.headers['x-identity-header'] !== IDENTITY_HEADER || url.searchParams.get('api-version') !== '2019-08-01' || !url.searchParams.get('resource'))
+      return send(400, { statusCode: 400, message: 'Missing or wrong X-IDENTITY-HEADER, api-version or resource.' });
+    send(200, {
+      access_token: this.token,
+      expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+      resource: url.searchParams.get('resource'),
+      token_type: 'Bearer',
+      client_id: '5e8a9c1d-0000-4000-8000-00000000c11d',
+    });
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
     this.requests.push({ path: url.pathname, query: url.searchParams, authorization: req.headers.authorization });
@@ -93,6 +117,7 @@ export class FakeGraph {
     };
     const error = (status: number, code: string, message: string) => send(status, { error: { code, message } });
 
+    if (url.pathname === IDENTITY_ROUTE) return this.issueToken(req, url, send);
     if (this.failure && this.failure.remaining > 0) {
       this.failure.remaining--;
       return error(this.failure.status, this.failure.code, 'Injected failure.');
