@@ -217,7 +217,10 @@ export class JobService {
   ): Promise<SubmitResult> {
     if (!this.accepting) return this.unavailable();
     const runbook = this.deps.catalog.get(runbookName);
-    if (!runbook) return { kind: 'unknown_runbook', name: runbookName, suggestions: this.deps.catalog.suggest(runbookName, 3) };
+    if (!runbook) {
+      await this.audit.record('request.refused', { actor: user, conversationKey: conversation.key, detail: { reason: 'unknown_runbook', name: runbookName.slice(0, 200) } });
+      return { kind: 'unknown_runbook', name: runbookName, suggestions: this.deps.catalog.suggest(runbookName, 3) };
+    }
     let formId: string | undefined;
     if (options.requestId) {
       formId = `text:${options.requestId}`;

@@ -1,29 +1,20 @@
 import { expect } from 'chai';
 import type { JobService } from '../../src/jobs/job-service.js';
-import type { Outbox } from '../../src/jobs/outbox.js';
 import { settle } from './support/fake-clock.js';
-import { alice, bob, carol, cardStatus, closeWorld, mallory, newService, newWorld, SECRET, stopService, type World } from './support/harness.js';
+import { alice, bob, carol, cardStatus, mallory, SECRET, useJobWorld, type World } from './support/harness.js';
 
 describe('JobService: approvals', () => {
-  let world: World;
-  let service: JobService;
-  let outbox: Outbox;
-
-  beforeEach(async () => {
-    world = await newWorld();
-    world.policy.decisions.set('Deploy-Prod', {
+  const jobs = useJobWorld((prepared) => {
+    prepared.policy.decisions.set('Deploy-Prod', {
       effect: 'approval',
       rule: 'prod-four-eyes',
       approval: { count: 2, groups: ['release-managers'], expiresInSeconds: 3600 },
     });
-    world.policy.approvers = new Set([alice.id, bob.id, carol.id]);
-    ({ service, outbox } = newService(world));
+    prepared.policy.approvers = new Set([alice.id, bob.id, carol.id]);
   });
-
-  afterEach(async () => {
-    await stopService(world, service, outbox);
-    await closeWorld(world);
-  });
+  let world: World;
+  let service: JobService;
+  beforeEach(() => ({ world, service } = jobs));
 
   async function requestDeploy(values: Record<string, unknown> = { Version: '1.2.3', Token: SECRET }) {
     const result = await service.submitText(alice, world.chat, 'Deploy-Prod', values);
@@ -115,8 +106,8 @@ describe('JobService: approvals', () => {
   it('after a restart, starts an approved run without secrets from the stored values and reports one with secrets as lost', async () => {
     const withSecret = await requestDeploy();
     const withoutSecret = await requestDeploy({ Version: '3.0.0' });
-    await stopService(world, service, outbox);
-    ({ service, outbox } = newService(world, { instanceId: 'instance-b' }));
+    await jobs.replaceService({ instanceId: 'instance-b' });
+    service = jobs.service;
 
     await service.approve(bob, world.chat, withSecret.job.id);
     const started = await service.approve(carol, world.chat, withSecret.job.id);

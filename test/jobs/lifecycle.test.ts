@@ -1,35 +1,18 @@
 import { expect } from 'chai';
 import type { ExecutionEvent } from '../../src/execution/executor.js';
 import type { JobService } from '../../src/jobs/job-service.js';
-import type { Outbox } from '../../src/jobs/outbox.js';
 import { settle } from './support/fake-clock.js';
-import { alice, cardStatus, closeWorld, mallory, newService, newWorld, stopService, type World } from './support/harness.js';
+import { acceptedRun, alice, cardStatus, mallory, useJobWorld, type World } from './support/harness.js';
 
 describe('JobService: lifecycle', () => {
+  const jobs = useJobWorld();
   let world: World;
   let service: JobService;
-  let outbox: Outbox;
-
-  beforeEach(async () => {
-    world = await newWorld();
-    ({ service, outbox } = newService(world));
-  });
-
-  afterEach(async () => {
-    await stopService(world, service, outbox);
-    await closeWorld(world);
-  });
+  beforeEach(() => ({ world, service } = jobs));
 
   const at = () => new Date(world.clock.now()).toISOString();
 
-  async function startedJob(executorJobId = 'exec-1') {
-    const result = await service.submitText(alice, world.chat, 'Get-Report', {});
-    if (result.kind !== 'started') throw new Error(result.kind);
-    await settle();
-    world.executor.run(result.job.id).accepted.resolve(executorJobId);
-    await settle();
-    return result.job.id;
-  }
+  const startedJob = (executorJobId?: string) => acceptedRun(world, service, executorJobId);
 
   function emit(jobId: string, event: ExecutionEvent) {
     world.executor.emit(jobId, event);
@@ -123,8 +106,8 @@ describe('JobService: lifecycle', () => {
   });
 
   it('pages the full output for people who may see the job', async () => {
-    await stopService(world, service, outbox);
-    ({ service, outbox } = newService(world, { settings: { outputPageSize: 20 } }));
+    await jobs.replaceService({ settings: { outputPageSize: 20 } });
+    service = jobs.service;
     const id = await startedJob();
     for (let i = 1; i <= 45; i++) emit(id, { kind: 'output', stream: 'output', text: `row ${i}`, at: at() });
     await settle();

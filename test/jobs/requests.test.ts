@@ -1,25 +1,15 @@
 import { expect } from 'chai';
 import { SECRET_MASK } from '../../src/domain/job.js';
 import type { JobService } from '../../src/jobs/job-service.js';
-import type { Outbox } from '../../src/jobs/outbox.js';
 import { SlidingRequestLimiter } from '../../src/jobs/request-limiter.js';
 import { settle } from './support/fake-clock.js';
-import { alice, bob, cardStatus, closeWorld, newService, newWorld, SECRET, stopService, storedText, type World } from './support/harness.js';
+import { alice, bob, cardStatus, SECRET, stopService, storedText, useJobWorld, type World } from './support/harness.js';
 
 describe('JobService: requests', () => {
+  const jobs = useJobWorld();
   let world: World;
   let service: JobService;
-  let outbox: Outbox;
-
-  beforeEach(async () => {
-    world = await newWorld();
-    ({ service, outbox } = newService(world));
-  });
-
-  afterEach(async () => {
-    await stopService(world, service, outbox);
-    await closeWorld(world);
-  });
+  beforeEach(() => ({ world, service } = jobs));
 
   async function openForm(user = alice, runbook = 'Restart-AppPool') {
     const issued = await service.issueForm(user, world.chat, runbook);
@@ -153,8 +143,8 @@ describe('JobService: requests', () => {
   });
 
   it('says so when no executor can run the runbook, without creating a job', async () => {
-    await stopService(world, service, outbox);
-    ({ service, outbox } = newService(world, { executors: [] }));
+    await jobs.replaceService({ executors: [] });
+    service = jobs.service;
     const result = await service.submitText(alice, world.chat, 'Get-Report', {});
     expect(result.kind).to.equal('unavailable');
     expect(result.kind === 'unavailable' && result.reason).to.equal('No executor here can run Get-Report on target "local".');
@@ -176,8 +166,8 @@ describe('JobService: requests', () => {
   });
 
   it('rate-limits a user with a friendly answer', async () => {
-    await stopService(world, service, outbox);
-    ({ service, outbox } = newService(world, { requestLimiter: new SlidingRequestLimiter({ perUser: [{ windowMs: 60_000, max: 2 }], perConversation: [] }) }));
+    await jobs.replaceService({ requestLimiter: new SlidingRequestLimiter({ perUser: [{ windowMs: 60_000, max: 2 }], perConversation: [] }) });
+    service = jobs.service;
     for (let i = 0; i < 2; i++) expect((await service.submitText(alice, world.chat, 'Get-Report', {})).kind).to.equal('started');
     const limited = await service.submitText(alice, world.chat, 'Get-Report', {});
     expect(limited.kind).to.equal('rate_limited');
@@ -205,7 +195,7 @@ describe('JobService: requests', () => {
   });
 
   it('stops taking requests at shutdown', async () => {
-    await stopService(world, service, outbox);
+    await stopService(world, service, jobs.outbox);
     const result = await service.submitText(alice, world.chat, 'Get-Report', {});
     expect(result.kind).to.equal('unavailable');
   });

@@ -4,7 +4,7 @@ import type { Outbox } from '../../src/jobs/outbox.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakeClock, settle } from './support/fake-clock.js';
-import { alice, cardStatus, closeWorld, newService, newWorld, stopService, type World } from './support/harness.js';
+import { acceptedRun, alice, cardStatus, closeWorld, newService, newWorld, stopService, type World } from './support/harness.js';
 
 describe('JobService: leases and resume', () => {
   let world: World;
@@ -34,6 +34,14 @@ describe('JobService: leases and resume', () => {
     if (result.kind !== 'started') throw new Error(result.kind);
     await settle();
     return result.job.id;
+  }
+
+  /** A run started by an instance that then shut down properly. */
+  async function runLeftBehind() {
+    const first = newService(world, { instanceId: 'instance-a' });
+    const id = await acceptedRun(world, first.service);
+    await stopService(world, first.service, first.outbox);
+    return id;
   }
 
   it('after a crash, a new instance on the reopened store reattaches started runs and reports unstarted ones lost', async () => {
@@ -76,9 +84,7 @@ describe('JobService: leases and resume', () => {
 
   it('delivers a final card that a dead instance stored but never sent, once', async () => {
     const first = start({ instanceId: 'instance-a' });
-    const id = await submit(first);
-    world.executor.run(id).accepted.resolve('exec-1');
-    await settle();
+    const id = await acceptedRun(world, first);
     world.target.failWith = () => ({ statusCode: 502 });
     world.executor.emit(id, { kind: 'finished', status: 'completed', exitCode: 0, at: at() });
     await world.clock.advanceUntil(() => first.trackedJobIds().length === 0, 900_000, 5_000);
@@ -101,9 +107,7 @@ describe('JobService: leases and resume', () => {
   it('lets only one of two instances track a job, and hands it over when the owner stops renewing', async () => {
     const owner = start({ instanceId: 'instance-a' });
     const other = start({ instanceId: 'instance-b' });
-    const id = await submit(owner);
-    world.executor.run(id).accepted.resolve('exec-1');
-    await settle();
+    const id = await acceptedRun(world, owner);
 
     const [a, b] = await Promise.all([owner.resumeAll(), other.resumeAll()]);
     expect(a.reattached).to.deep.equal([]);
@@ -130,24 +134,14 @@ describe('JobService: leases and resume', () => {
   });
 
   it('releases leases and detaches runs at shutdown so another instance takes over at once', async () => {
-    const first = newService(world, { instanceId: 'instance-a' });
-    const id = await submit(first.service);
-    world.executor.run(id).accepted.resolve('exec-1');
-    await settle();
-    await stopService(world, first.service, first.outbox);
-    expect(world.executor.detached).to.deep.equal(['exec-1']);
+    const id = await runLeftBehind();    expect(world.executor.detached).to.deep.equal(['exec-1']);
 
     const second = start({ instanceId: 'instance-b' });
     expect((await second.resumeAll()).reattached).to.deep.equal([id]);
   });
 
   it('gives up a run the executor cannot report on after repeated reattach failures', async () => {
-    const first = newService(world, { instanceId: 'instance-a' });
-    const id = await submit(first.service);
-    world.executor.run(id).accepted.resolve('exec-1');
-    await settle();
-    await stopService(world, first.service, first.outbox);
-
+    const id = await runLeftBehind();
     world.executor.reattachError = new Error('Automation account unreachable');
     const second = start({ instanceId: 'instance-b', settings: { reattachAttempts: 3 } });
     for (let i = 0; i < 2; i++) expect((await second.resumeAll()).reattached).to.deep.equal([]);
@@ -160,9 +154,7 @@ describe('JobService: leases and resume', () => {
   it('renews leases and resumes on its own once maintenance runs', async () => {
     const owner = start({ instanceId: 'instance-a' });
     await owner.startMaintenance();
-    const id = await submit(owner);
-    world.executor.run(id).accepted.resolve('exec-1');
-    await settle();
+    const id = await acceptedRun(world, owner);
     const other = start({ instanceId: 'instance-b' });
     await world.clock.advance(120_000);
     expect((await other.resumeAll()).ownedElsewhere).to.deep.equal([id]);

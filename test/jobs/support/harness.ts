@@ -17,7 +17,7 @@ import { silentLogger } from '../../../src/logging/logger.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { NO_TELEMETRY, type Telemetry } from '../../../src/telemetry/telemetry.js';
 import { param, sampleRunbook } from '../../validation/sample-runbook.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock, settle } from './fake-clock.js';
 import { FakeExecutor } from './fake-executor.js';
 import { fixedCatalog, ScriptedPolicy } from './fakes.js';
 import { conversation, RecordingMessenger } from './recording-messenger.js';
@@ -142,4 +142,42 @@ export async function stopService(world: World, service: JobService, outbox: Out
   await world.clock.advanceUntil(() => stopped, 60_000, 1_000);
   await stopping;
   outbox.close();
+}
+
+/** Asks for a Get-Report run by text and lets the fake executor accept it. */
+export async function acceptedRun(world: World, service: JobService, executorJobId = 'exec-1'): Promise<string> {
+  const result = await service.submitText(alice, world.chat, 'Get-Report', {});
+  if (result.kind !== 'started') throw new Error(`expected started, got ${result.kind}`);
+  await settle();
+  world.executor.run(result.job.id).accepted.resolve(executorJobId);
+  await settle();
+  return result.job.id;
+}
+
+export interface JobWorld {
+  world: World;
+  service: JobService;
+  outbox: Outbox;
+  /** Stops the current service and starts another on the same world. */
+  replaceService(options?: ServiceOptions): Promise<void>;
+}
+
+/** Registers hooks that give every test a fresh world and service, and stop them afterwards. */
+export function useJobWorld(prepare: (world: World) => void = () => undefined): JobWorld {
+  const context = {
+    async replaceService(options?: ServiceOptions) {
+      await stopService(context.world, context.service, context.outbox);
+      Object.assign(context, newService(context.world, options));
+    },
+  } as JobWorld;
+  beforeEach(async () => {
+    context.world = await newWorld();
+    prepare(context.world);
+    Object.assign(context, newService(context.world));
+  });
+  afterEach(async () => {
+    await stopService(context.world, context.service, context.outbox);
+    await closeWorld(context.world);
+  });
+  return context;
 }
