@@ -50,9 +50,13 @@ export function conversationInfoOf(activity: Partial<Activity>, now: Date): Conv
   const data = teamsChannelData(activity);
   const kind = placeKindOf(activity);
   const conversationId = activity.conversation?.id ?? '';
-  const channelId = kind === 'channel' ? (data.channel?.id ?? conversationId.split(';')[0]) : undefined;
-  const isGeneral = kind === 'channel' && data.team?.id !== undefined && channelId === data.team.id;
-  const name = data.channel?.name ?? (isGeneral ? data.team?.name : undefined) ?? activity.conversation?.name;
+  // A thread's conversation id is its channel's id plus ";messageid=…".
+  const channelId = kind === 'channel' ? conversationId.split(';')[0] : undefined;
+  // channelData.channel describes this conversation's channel — except in channel events
+  // (channelCreated, channelRenamed), which arrive in General and describe another channel.
+  const ownChannel = channelId !== undefined && data.channel?.id === channelId ? data.channel : undefined;
+  const isGeneral = channelId !== undefined && channelId === data.team?.id;
+  const name = ownChannel?.name ?? (isGeneral ? data.team?.name : undefined) ?? activity.conversation?.name;
   return {
     key: conversationId,
     kind,

@@ -38,10 +38,20 @@ export class ProactiveMessenger implements Messenger {
     conversation: ConversationInfo,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
+    // The adapter hands errors inside the turn to its onTurnError (which answers users, not
+    // callers), so the connector's failure is caught inside the turn and thrown from here.
+    let failure: { error: unknown } | undefined;
     try {
-      await this.adapter.continueConversationAsync(this.appId, conversation.reference as Partial<ConversationReference>, logic);
+      await this.adapter.continueConversationAsync(this.appId, conversation.reference as Partial<ConversationReference>, async (context) => {
+        try {
+          await logic(context);
+        } catch (error) {
+          failure = { error };
+        }
+      });
     } catch (error) {
-      throw toDeliveryError(error, Date.now());
+      failure = { error };
     }
+    if (failure) throw toDeliveryError(failure.error, Date.now());
   }
 }

@@ -7,6 +7,7 @@
  *   installationUpdate add      → remember the conversation (Teams also sends the
  *                                 conversationUpdate above, which welcomes — once)
  *   channelCreated              → remember the new channel; welcome it when it is an incident channel
+ *   channelRenamed              → remember the channel's new name
  * Every activity refreshes the stored conversation reference used for proactive messages.
  * Activities from tenants that are not served are dropped before any of this.
  */
@@ -59,7 +60,14 @@ export class SwitchboardBot extends TeamsActivityHandler {
       await next();
     });
     this.onTeamsChannelCreatedEvent(async (channel, team, context, next) => {
-      await this.welcomeNewChannel(channel, team, context);
+      const created = await this.rememberChannel(channel, team, context);
+      const message = created && (await options.handlers.welcome(created, principalOf(context.activity), 'channelCreated'));
+      if (created && message) await options.messenger.send(created, message);
+      await next();
+    });
+    // Policy rules and welcome cards match channel names (inc-*), so a rename must be known.
+    this.onTeamsChannelRenamedEvent(async (channel, team, context, next) => {
+      await this.rememberChannel(channel, team, context);
       await next();
     });
   }
@@ -107,14 +115,15 @@ export class SwitchboardBot extends TeamsActivityHandler {
   }
 
   /**
-   * Teams announces a new channel in the team's General conversation; the welcome belongs in the
-   * new channel itself, so it is posted there proactively with a reference to that channel.
+   * Teams announces channel events in the team's General conversation. The channel itself is
+   * stored under its own id, with a reference that posts into it (a new channel's welcome goes
+   * there, not to General).
    */
-  private async welcomeNewChannel(channel: ChannelInfo, team: TeamInfo, context: TurnContext): Promise<void> {
+  private async rememberChannel(channel: ChannelInfo, team: TeamInfo, context: TurnContext): Promise<ConversationInfo | undefined> {
     const general = await this.options.conversations.remember(context.activity);
-    if (!channel.id) return;
+    if (!channel.id) return undefined;
     const reference = general.reference as { conversation?: Record<string, unknown> };
-    const created = await this.options.conversations.save({
+    return this.options.conversations.save({
       ...general,
       key: channel.id,
       kind: 'channel',
@@ -123,7 +132,5 @@ export class SwitchboardBot extends TeamsActivityHandler {
       name: channel.name,
       reference: { ...reference, conversation: { ...reference.conversation, id: channel.id, name: channel.name } },
     });
-    const message = await this.options.handlers.welcome(created, principalOf(context.activity), 'channelCreated');
-    if (message) await this.options.messenger.send(created, message);
   }
 }

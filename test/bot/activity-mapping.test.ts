@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import { commandTextOf, conversationInfoOf, principalOf } from '../../src/bot/activity-mapping.js';
-import { ADA, BOT, TENANT_ID, botAdded, message, personalChat, teamChannel } from '../support/activities.js';
+import { ADA, BOT, TENANT_ID, botAdded, channelCreated, message, personalChat, teamChannel } from '../support/activities.js';
 
 const SERVICE = 'http://127.0.0.1:1/';
 const now = new Date('2025-03-01T10:00:00Z');
@@ -38,6 +38,13 @@ describe('activity mapping', () => {
     const activity = botAdded(SERVICE, general) as unknown as Activity & { channelData: Record<string, unknown> };
     delete activity.channelData.channel;
     expect(conversationInfoOf(activity, now)).to.include({ name: 'Operations', channelId: channel.teamId });
+  });
+
+  it('does not name General after the channel a channelCreated event announces', () => {
+    const general = teamChannel('General', { teamName: 'Operations' });
+    const created = teamChannel('inc-99');
+    const activity = channelCreated(SERVICE, general, created) as unknown as Activity;
+    expect(conversationInfoOf(activity, now)).to.include({ key: general.teamId, channelId: general.teamId, name: 'Operations' });
   });
 
   it('reads the principal from the activity', () => {

@@ -68,5 +68,10 @@ describe('integration: installs and welcome cards', function () {
     expect((await postActivity(harness.url, channelCreated(harness.serviceUrl, general, ordinary))).status).to.equal(200);
     expect(await harness.app.store.getConversation(ordinary.channelId!)).to.include({ name: 'design-reviews' });
     expect(harness.recorder.requests.slice(quiet)).to.deep.equal([]);
+
+    const renamed = { ...ordinary, channelName: 'inc-4713-design' };
+    expect((await postActivity(harness.url, channelCreated(harness.serviceUrl, general, renamed, undefined, 'channelRenamed'))).status).to.equal(200);
+    expect(await harness.app.store.getConversation(ordinary.channelId!)).to.include({ name: 'inc-4713-design' });
+    expect(await harness.app.store.getConversation(general.teamId!)).to.include({ name: 'Operations' });
   });
 });

@@ -127,15 +127,21 @@ export function installationAdded(serviceUrl: string, place: TeamsPlace, user: T
   return { ...base(serviceUrl, place, user), type: 'installationUpdate', action: 'add' };
 }
 
-/** conversationUpdate channelCreated: posted in the team's General conversation, naming the new channel. */
-export function channelCreated(serviceUrl: string, team: TeamsPlace, created: TeamsPlace, user: TeamsUser = ADA) {
+/** conversationUpdate channelCreated (or channelRenamed): posted in the team's General conversation, naming the channel. */
+export function channelCreated(
+  serviceUrl: string,
+  team: TeamsPlace,
+  created: TeamsPlace,
+  user: TeamsUser = ADA,
+  eventType: 'channelCreated' | 'channelRenamed' = 'channelCreated',
+) {
   const activity = base(serviceUrl, { ...team, conversationId: team.teamId ?? team.conversationId }, user);
   return {
     ...activity,
     type: 'conversationUpdate',
     channelData: {
       tenant: { id: TENANT_ID },
-      eventType: 'channelCreated',
+      eventType,
       team: { id: team.teamId, name: team.teamName },
       channel: { id: created.channelId, name: created.channelName },
     },
