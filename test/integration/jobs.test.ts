@@ -176,6 +176,27 @@ describe('integration: running runbooks', function () {
     expect(list).to.contain("the quota message doesn't say which disk").and.contain(`Invoke-Failure · job ${posted.jobId}`).and.contain('typing run every time is slow');
   });
 
+  it('delivers the final card through Teams throttling (429 with Retry-After)', async () => {
+    const place = personalChat();
+    let throttled = 0;
+    harness.recorder.injectFaults(({ operation, conversationId }) =>
+      operation === 'update' && conversationId === place.conversationId && throttled++ < 5 ? { status: 429, retryAfterSeconds: 1, reason: 'test throttling' } : undefined,
+    );
+    try {
+      const from = harness.recorder.mark();
+      await harness.post(place, 'run Get-Greeting -name Patience');
+      const posted = await harness.postedJobCard(place, 'Get-Greeting', from);
+      const final = await harness.jobCardWithStatus(posted.activityId, 'Completed', from);
+      expect(cardText(final)).to.contain('Hello, Patience!');
+      const updates = harness.recorder.requests.slice(from).filter((r) => r.operation === 'update' && r.conversationId === place.conversationId);
+      expect(updates.filter((r) => r.status === 429)).to.have.length(5);
+      // Retry-After was honoured: no retry came sooner than the second it asked for.
+      for (let i = 1; i < updates.length; i++) if (updates[i - 1].status === 429) expect(updates[i].receivedAt - updates[i - 1].receivedAt).to.be.at.least(950);
+    } finally {
+      harness.recorder.injectFaults(undefined);
+    }
+  });
+
   it('kept every conversation within Teams rate limits', () => {
     expect(harness.recorder.violations).to.deep.equal([]);
   });
