@@ -206,6 +206,29 @@ describe('AzureAutomationExecutor', () => {
     expect(lists.every((r) => /^properties\/lastModifiedTime ge \S+Z$/.test(r.query.$filter))).to.equal(true);
   });
 
+  it('spends no more on output than its budgets, and finished jobs still get all of theirs', async () => {
+    await executor.close();
+    executor = azureExecutor(fake, { streamCallsPerMinute: 600 });
+    const logs = Array.from({ length: 20 }, () => new EventLog());
+    const jobs: FakeJob[] = [];
+    for (const log of logs) jobs.push(await startRestart(log));
+    const from = fake.requests.length;
+    const startedAt = Date.now();
+    for (const job of jobs) {
+      job.setStatus('Running');
+      for (let round = 0; round < 5; round += 1) job.write('Output', `round ${round}`);
+    }
+    await logs[0].output('round 0');
+    for (const job of jobs) job.setStatus('Completed');
+    await Promise.all(logs.map((log) => log.finished()));
+    const seconds = (Date.now() - startedAt) / 1000;
+    const streamCalls = fake.requests.slice(from).filter((r) => /\/streams|\/output$/.test(r.path)).length;
+    // Running jobs: 10 calls/s; finished jobs: 30 calls/s; each budget may start with a burst of 5.
+    expect(streamCalls).to.be.at.most(Math.ceil(10 + 40 * seconds));
+    const expected = ['round 0', 'round 1', 'round 2', 'round 3', 'round 4'].join('\n');
+    for (const log of logs) expect(log.texts('output').join('\n')).to.equal(expected);
+  });
+
   describe('targets', () => {
     it('runs on a Hybrid Runbook Worker group through runOn, using Azure\'s spelling of the group', async () => {
       account.addWorkerGroup('OnPrem-Web', ['web-hw-01']);

@@ -24,7 +24,7 @@ export interface AzureExecutorOptions {
   client: AutomationClient;
   /** Base interval of the batched tracker (config.executor.azure.pollIntervalMs). */
   pollIntervalMs: number;
-  /** ARM calls per minute the account may spend reading job output (default 40). */
+  /** ARM calls per minute the account may spend reading running jobs' output (default 40; finished jobs get 3×). */
   streamCallsPerMinute?: number;
   /** Failed polls in a row after which tracked jobs are reported lost (default 10). */
   giveUpAfterFailures?: number;

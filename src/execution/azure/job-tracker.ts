@@ -6,10 +6,11 @@
  *    `properties/lastModifiedTime ge <previous list − skew>`, so the answer holds only jobs that
  *    changed (plus a few seconds of overlap for clock skew; repeats are recognised and ignored).
  * 2. Output: stream reads (`JobStream_ListByJob` filtered on `properties/time ge <cursor>`, then
- *    `JobStream_Get` per new record for its text) are spent from a per-account budget
- *    (`streamCallsPerMinute`). Jobs that just finished come first, then jobs whose status
- *    changed, then running jobs in order of when their next look is due; a running job's look
- *    is due sooner while it is young or talkative and backs off while it is quiet. Records are
+ *    `JobStream_Get` per new record for its text) are spent from per-account budgets: running
+ *    jobs share `streamCallsPerMinute`; finished jobs, whose remaining output must reach the
+ *    card before it can say "completed", have three times that and are served first. Running
+ *    jobs are read in order of when their next look is due (at once after a status change); a
+ *    look is due sooner while the job is young or talkative and backs off while it is quiet. Records are
  *    read once: the cursor (Azure's own timestamp text plus the ids seen at that instant) means
  *    nothing already reported is fetched again.
  * 3. Completion: the remaining records are read, a failed job's `exception` is fetched with one
@@ -47,7 +48,7 @@ export interface JobTrackerOptions {
   client: AutomationClient;
   /** Base interval between job-list calls. */
   pollIntervalMs: number;
-  /** ARM calls per minute this account may spend on job output, for all its jobs together. */
+  /** ARM calls per minute this account may spend on running jobs' output, all jobs together (default 40). */
   streamCallsPerMinute?: number;
   /** Consecutive failed polls after which the tracked jobs are reported lost. */
   giveUpAfterFailures?: number;
@@ -88,19 +89,49 @@ interface Tracked extends TrackRequest {
 
 class BudgetExhausted extends Error {}
 
+/** Calls per minute, accruing while unused up to what the longest poll interval needs. */
+class CallBudget {
+  private tokens: number;
+  private refilledAt = Date.now();
+  private readonly burst: number;
+
+  constructor(
+    private readonly perMinute: number,
+    longestIntervalMs: number,
+  ) {
+    this.burst = Math.max(5, (perMinute * longestIntervalMs) / 60_000);
+    this.tokens = this.burst;
+  }
+
+  available(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perMinute) / 60_000);
+    this.refilledAt = now;
+    return this.tokens >= 1;
+  }
+
+  take(): void {
+    if (!this.available()) throw new BudgetExhausted();
+    this.tokens -= 1;
+  }
+}
+
+/** Reading what is left of finished jobs matters more than sampling running ones: 3× the budget. */
+const COMPLETION_BUDGET_FACTOR = 3;
+
 export class JobTracker {
   private readonly client: AutomationClient;
   private readonly logger: Logger;
   private readonly baseMs: number;
   private readonly fastMs: number;
   private readonly maxMs: number;
-  private readonly perMinute: number;
-  private readonly burst: number;
+  /** Output of running jobs. */
+  private readonly live: CallBudget;
+  /** The rest of finished jobs' output and a failed job's exception. */
+  private readonly completion: CallBudget;
   private readonly giveUpAfter: number;
   private readonly jobs = new Map<string, Tracked>();
   private intervalMs: number;
-  private tokens: number;
-  private refilledAt = Date.now();
   private lastListAt?: number;
   private pauseUntil = 0;
   private failures = 0;
@@ -118,9 +149,9 @@ export class JobTracker {
     this.fastMs = Math.max(50, Math.round(options.pollIntervalMs / 3));
     this.maxMs = options.pollIntervalMs * 4;
     this.intervalMs = this.baseMs;
-    this.perMinute = options.streamCallsPerMinute ?? 40;
-    this.burst = Math.max(5, this.perMinute / 4);
-    this.tokens = this.burst;
+    const perMinute = options.streamCallsPerMinute ?? 40;
+    this.live = new CallBudget(perMinute, this.maxMs);
+    this.completion = new CallBudget(perMinute * COMPLETION_BUDGET_FACTOR, this.maxMs);
     this.giveUpAfter = options.giveUpAfterFailures ?? 10;
   }
 
@@ -262,31 +293,28 @@ export class JobTracker {
 
   // ---- output -----------------------------------------------------------------------------
 
-  private refill(): void {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perMinute) / 60_000);
-    this.refilledAt = now;
-  }
-
-  private spend(): void {
-    if (this.tokens < 1) throw new BudgetExhausted();
-    this.tokens -= 1;
+  private spend(job: Tracked): void {
+    (job.final ? this.completion : this.live).take();
   }
 
   private async readOutputs(): Promise<boolean> {
-    this.refill();
     const now = Date.now();
     const queue = [...this.jobs.values()]
       .filter((job) => job.final || job.pending.length > 0 || job.dueAt <= now)
       .sort((a, b) => Number(Boolean(b.final)) - Number(Boolean(a.final)) || a.dueAt - b.dueAt);
     let changed = false;
     for (const job of queue) {
-      if (this.tokens < 1 || this.closed) break;
+      if (this.closed) break;
+      if (!(job.final ? this.completion : this.live).available()) {
+        // Finished jobs come first: once the live budget is spent, nothing after it can be read.
+        if (job.final) continue;
+        break;
+      }
       try {
         changed = (await this.readJob(job)) || changed;
         job.streamFailures = 0;
       } catch (error) {
-        if (error instanceof BudgetExhausted) break;
+        if (error instanceof BudgetExhausted) continue;
         if (error instanceof ArmError && error.code === 'throttled') throw error;
         this.jobReadFailed(job, error);
       }
@@ -298,7 +326,7 @@ export class JobTracker {
   private async readJob(job: Tracked): Promise<boolean> {
     let reported = false;
     if (job.pending.length === 0 && !job.finalListed) {
-      this.spend();
+      this.spend(job);
       const wasFinal = Boolean(job.final);
       const records = await this.client.listJobStreams(job.jobName, `properties/time ge ${job.cursorTime}`);
       job.pending = records.filter((record) => this.isNew(job, record)).sort((a, b) => compareAzureTime(a.properties.time, b.properties.time));
@@ -345,7 +373,7 @@ export class JobTracker {
   }
 
   private async recordText(job: Tracked, record: AzureJobStream): Promise<string> {
-    this.spend();
+    this.spend(job);
     const full = await this.client.getJobStream(job.jobName, record.properties.jobStreamId);
     const text = full.properties.streamText;
     if (text) return text;
@@ -355,7 +383,7 @@ export class JobTracker {
 
   /** One Job_GetOutput instead of a JobStream_Get per Output record (finished jobs only). */
   private async readWholeOutput(job: Tracked): Promise<boolean> {
-    this.spend();
+    this.spend(job);
     const text = await this.client.getJobOutput(job.jobName);
     const outputs = job.pending.filter(isOutput);
     job.pending = job.pending.filter((record) => !isOutput(record));
@@ -371,7 +399,7 @@ export class JobTracker {
     const status = finalStatus(final.status, job.stopRequested);
     let error: string | undefined;
     if (status === 'failed') {
-      this.spend();
+      this.spend(job);
       const azureJob = await this.client.getJob(job.jobName);
       error = azureJob.properties.exception || 'Azure reports the job as Failed without an exception text; see the job in the Azure portal.';
     } else if (status === 'timed_out') {
