@@ -46,3 +46,14 @@ export function capturedLogger(level = 'debug'): { logger: Logger; lines: string
   const destination = { write: (line: string) => void lines.push(line.trimEnd()) };
   return { logger: createLogger(level, destination), lines };
 }
+
+/** Polls `probe` until it returns a value (bounded), for state that changes without an event to await. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { isFinal, SECRET_MASK } from '../../src/domain/job.js';
 import { cardText, cardsOf, findAction, GRACE, message, personalChat, teamChannel } from '../support/activities.js';
+import { until } from './fixtures.js';
 import { SwitchboardUnderTest } from './switchboard-under-test.js';
 
 const RUNBOOK = `"""Sets the password of a service account.
@@ -43,16 +44,6 @@ function fingerprint(secret: string): string {
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('secrets never leave the script (whole bot)', function () {

@@ -10,10 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { systemClock, type Clock, type TimerHandle } from '../../src/jobs/clock.js';
 import type { Telemetry } from '../../src/telemetry/telemetry.js';
 import { createBotAuthentication } from '../../src/server/auth.js';
 import { cardAction, invokeCard, message, TENANT_ID, type Card, type ExecuteAction, type TeamsPlace, type TeamsUser, ADA } from '../support/activities.js';
 import { ConnectorRecorder, type RecordedRequest } from '../support/connector-recorder.js';
+import type { FakeGraph } from '../support/fake-graph.js';
 import { OpenIdIssuer } from '../support/openid-issuer.js';
 import { FIXTURE_RUNBOOKS } from '../integration/harness.js';
 import { capturedLogger } from './fixtures.js';
@@ -25,8 +27,35 @@ rules:
   - { id: test-allow-all, effect: allow, runbooks: ['*'], users: ['*'] }
 `;
 
+/** Real time plus an offset a test can jump forward (form and approval expiry) without waiting. */
+export class ShiftableClock implements Clock {
+  private offsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  setTimeout(callback: () => void, ms: number): TimerHandle {
+    return systemClock.setTimeout(callback, ms);
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    systemClock.clearTimeout(handle);
+  }
+
+  skip(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
 export interface SwitchboardOptions {
   policy?: string;
+  clock?: Clock;
+  /**
+   * Group memberships come from this local Graph; the bot's own DefaultAzureCredential gets its
+   * token from the fake's App Service identity endpoint (IDENTITY_ENDPOINT, set while running).
+   */
+  graph?: FakeGraph;
   /** Extra runbook files: name → content. */
   runbooks?: Record<string, string>;
   env?: Record<string, string>;
@@ -50,6 +79,7 @@ export class SwitchboardUnderTest {
     readonly dir: string,
     readonly logLines: string[],
     readonly telemetry: unknown[][],
+    private readonly restoreEnvironment: () => void,
   ) {}
 
   static async start(options: SwitchboardOptions = {}): Promise<SwitchboardUnderTest> {
@@ -60,6 +90,7 @@ export class SwitchboardUnderTest {
     await writeFile(path.join(dir, 'policy.yaml'), options.policy ?? ALLOW_ALL_POLICY);
     const issuer = await OpenIdIssuer.start();
     const recorder = await ConnectorRecorder.start();
+    const restoreEnvironment = options.graph ? setEnvironment(options.graph.identityEnvironment()) : () => {};
     const config = loadConfig({
       MicrosoftAppId: APP_ID,
       MicrosoftAppPassword: 'test-app-password-never-used',
@@ -71,6 +102,7 @@ export class SwitchboardUnderTest {
       DATA_DIR: path.join(dir, 'data'),
       RUNBOOKS_DIR: runbooksDir,
       POLICY_FILE: path.join(dir, 'policy.yaml'),
+      ...(options.graph ? { GRAPH_ENDPOINT: options.graph.url } : {}),
       ...options.env,
     });
     const { logger, lines } = capturedLogger('trace');
@@ -85,11 +117,12 @@ export class SwitchboardUnderTest {
     };
     const app = await buildApp(config, {
       logger,
+      clock: options.clock,
       telemetry: recording,
       botAuthentication: createBotAuthentication(config, { credentialsFactory: issuer.credentialsFactory(APP_ID) }),
     });
     const { url } = await app.start();
-    return new SwitchboardUnderTest(app, url, issuer, recorder, dir, lines, telemetry);
+    return new SwitchboardUnderTest(app, url, issuer, recorder, dir, lines, telemetry, restoreEnvironment);
   }
 
   get dataDir(): string {
@@ -139,6 +172,19 @@ export class SwitchboardUnderTest {
     await this.app.stop();
     await this.recorder.close();
     await this.issuer.close();
+    this.restoreEnvironment();
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Sets process environment variables; returns how to put the previous values back. */
+function setEnvironment(values: Record<string, string>): () => void {
+  const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
 }
