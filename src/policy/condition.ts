@@ -237,13 +237,6 @@ export function parseCondition(text: string): Condition {
   return new Parser(tokenize(text)).parse();
 }
 
-/** Names of the parameters a condition reads (for validation messages and documentation). */
-export function conditionParameters(condition: Condition): string[] {
-  if (condition.kind === 'compare') return [condition.parameter];
-  if (condition.kind === 'not') return conditionParameters(condition.item);
-  return [...new Set(condition.items.flatMap(conditionParameters))];
-}
-
 function flip(quantifier: Quantifier): Quantifier {
   return quantifier === 'every' ? 'some' : 'every';
 }

@@ -15,7 +15,3 @@ export function compileGlob(pattern: string): Glob {
   return (text) => text !== undefined && regex.test(text);
 }
 
-/** True when any of the compiled globs matches any of the texts. */
-export function anyGlobMatches(globs: readonly Glob[], texts: readonly (string | undefined)[]): boolean {
-  return globs.some((glob) => texts.some((text) => glob(text)));
-}
