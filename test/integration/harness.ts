@@ -51,6 +51,9 @@ export interface HarnessOptions {
 }
 
 export class Harness {
+  /** Who speaks when a call names nobody; tests that run many jobs use a fresh one each (per-user run limits). */
+  user: TeamsUser = ADA;
+
   private constructor(
     readonly app: App,
     readonly url: string,
@@ -82,7 +85,7 @@ export class Harness {
   }
 
   /** Sends a message and resolves with the bot's first answer to it. */
-  async say(place: TeamsPlace, text: string, user: TeamsUser = ADA): Promise<RecordedRequest> {
+  async say(place: TeamsPlace, text: string, user: TeamsUser = this.user): Promise<RecordedRequest> {
     const activity = message(this.serviceUrl, place, text, user);
     const from = this.recorder.mark();
     const { status } = await postActivity(this.url, activity);
@@ -94,7 +97,7 @@ export class Harness {
   }
 
   /** The single card of the bot's answer to `text`. */
-  async ask(place: TeamsPlace, text: string, user: TeamsUser = ADA): Promise<{ card: Card; activityId: string }> {
+  async ask(place: TeamsPlace, text: string, user: TeamsUser = this.user): Promise<{ card: Card; activityId: string }> {
     const answer = await this.say(place, text, user);
     const [card] = cardsOf(answer.activity);
     if (!card) throw new Error(`The answer to "${text}" has no card: ${JSON.stringify(answer.activity).slice(0, 300)}`);
@@ -105,7 +108,7 @@ export class Harness {
    * Clicks an Action.Execute button of the card posted as `cardActivityId`, with form `inputs`
    * merged into the action data the way Teams does; resolves with the card that replaces it.
    */
-  async click(place: TeamsPlace, action: ExecuteAction, cardActivityId: string, inputs: Record<string, unknown> = {}, user: TeamsUser = ADA): Promise<Card> {
+  async click(place: TeamsPlace, action: ExecuteAction, cardActivityId: string, inputs: Record<string, unknown> = {}, user: TeamsUser = this.user): Promise<Card> {
     const activity = cardAction(this.serviceUrl, place, action.verb, { ...action.data, ...inputs }, cardActivityId, user);
     const { status, body } = await postActivity(this.url, activity);
     if (status !== 200) throw new Error(`Invoke ${action.verb} answered ${status}: ${JSON.stringify(body)}`);
@@ -113,7 +116,7 @@ export class Harness {
   }
 
   /** Posts a message without waiting for an answer (a started run answers with its job card, posted separately). */
-  async post(place: TeamsPlace, text: string, user: TeamsUser = ADA): Promise<{ id: string }> {
+  async post(place: TeamsPlace, text: string, user: TeamsUser = this.user): Promise<{ id: string }> {
     const activity = message(this.serviceUrl, place, text, user);
     const { status } = await postActivity(this.url, activity);
     if (status !== 200) throw new Error(`POST /api/messages answered ${status} for "${text}"`);

@@ -4,7 +4,7 @@
  * failing, timing out, and every kind of mistake answered specifically.
  */
 import { expect } from 'chai';
-import { activityText, cardText, cardsOf, findAction, GRACE, inputsOf, message, personalChat, postActivity, teamChannel } from '../support/activities.js';
+import { activityText, cardText, cardsOf, findAction, GRACE, inputsOf, message, personalChat, postActivity, someone, teamChannel } from '../support/activities.js';
 import { Harness, jobOf, statusOf } from './harness.js';
 
 describe('integration: running runbooks', function () {
@@ -14,9 +14,13 @@ describe('integration: running runbooks', function () {
     harness = await Harness.start();
   });
   after(async () => harness?.close());
+  beforeEach(() => {
+    // Each test is a different person: one user may only request so many runs a minute.
+    harness.user = someone();
+  });
 
   it('turns a submitted form into the job card and updates that one card until it completed', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     const from = harness.recorder.mark();
     const { card: form, activityId } = await harness.ask(place, 'run Get-Greeting');
     expect([...inputsOf(form).keys()]).to.include.members(['p.name', 'p.times', 'p.shout']);
@@ -53,7 +57,7 @@ describe('integration: running runbooks', function () {
   });
 
   it('cancels a running job from its card and shows it cancelled', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     const from = harness.recorder.mark();
     await harness.post(place, 'run Move-Storage --volume vol7 --seconds 60');
     const posted = await harness.postedJobCard(place, 'Move-Storage', from);
@@ -72,7 +76,7 @@ describe('integration: running runbooks', function () {
   });
 
   it('cancels with the typed cancel command', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     const from = harness.recorder.mark();
     await harness.post(place, 'run Move-Storage -volume vol8 -seconds 60');
     const posted = await harness.postedJobCard(place, 'Move-Storage', from);
@@ -82,7 +86,7 @@ describe('integration: running runbooks', function () {
   });
 
   it('shows a failed run with its exit code and error output', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     const from = harness.recorder.mark();
     await harness.post(place, 'run Invoke-Failure');
     const posted = await harness.postedJobCard(place, 'Invoke-Failure', from);
@@ -92,7 +96,7 @@ describe('integration: running runbooks', function () {
   });
 
   it('stops a run at its timeout and says so', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     const from = harness.recorder.mark();
     await harness.post(place, 'run Wait-Forever');
     const posted = await harness.postedJobCard(place, 'Wait-Forever', from);
@@ -101,23 +105,23 @@ describe('integration: running runbooks', function () {
   });
 
   it('answers a bad typed value naming the parameter, what it expects and an example', async () => {
-    const { card } = await harness.ask(personalChat(), 'run Get-IncidentStatus -service mail');
+    const { card } = await harness.ask(personalChat(harness.user), 'run Get-IncidentStatus -service mail');
     const text = cardText(card);
     expect(text).to.contain('service').and.contain('web, api, db').and.contain('run Get-IncidentStatus -service');
   });
 
   it('answers an unknown parameter with the closest one', async () => {
-    const { card } = await harness.ask(personalChat(), 'run Get-Greeting -nmae Ada');
+    const { card } = await harness.ask(personalChat(harness.user), 'run Get-Greeting -nmae Ada');
     expect(cardText(card)).to.contain('Get-Greeting has no parameter -nmae. Did you mean -name?');
   });
 
   it('answers an unclosed quote with how to close it', async () => {
-    const { card } = await harness.ask(personalChat(), 'run Get-Greeting -name "Ada');
+    const { card } = await harness.ask(personalChat(harness.user), 'run Get-Greeting -name "Ada');
     expect(cardText(card)).to.contain('quote is never closed');
   });
 
   it('returns the form with the refused value marked when a submitted value is wrong', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     const { card: form, activityId } = await harness.ask(place, 'run Get-Greeting');
     const answer = await harness.click(place, findAction(form, 'submitRun'), activityId, { 'p.name': 'Ada', 'p.times': 'lots' });
     expect(cardText(answer)).to.contain('times').and.contain('whole number');
@@ -134,8 +138,8 @@ describe('integration: running runbooks', function () {
   });
 
   it('runs a message delivered twice only once', async () => {
-    const place = personalChat();
-    const activity = message(harness.serviceUrl, place, 'run Get-Greeting -name Twice');
+    const place = personalChat(harness.user);
+    const activity = message(harness.serviceUrl, place, 'run Get-Greeting -name Twice', harness.user);
     const from = harness.recorder.mark();
     expect((await postActivity(harness.url, activity)).status).to.equal(200);
     const posted = await harness.postedJobCard(place, 'Get-Greeting', from);
@@ -148,7 +152,7 @@ describe('integration: running runbooks', function () {
   });
 
   it('shows jobs, one job, the history of a runbook and the full output', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     const from = harness.recorder.mark();
     await harness.post(place, 'run Get-Greeting -name Historian -times 3');
     const posted = await harness.postedJobCard(place, 'Get-Greeting', from);
@@ -163,7 +167,7 @@ describe('integration: running runbooks', function () {
   });
 
   it('takes friction from a job card and lists it', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     const from = harness.recorder.mark();
     await harness.post(place, 'run Invoke-Failure -reason "no quota"');
     const posted = await harness.postedJobCard(place, 'Invoke-Failure', from);
@@ -177,7 +181,7 @@ describe('integration: running runbooks', function () {
   });
 
   it('delivers the final card through Teams throttling (429 with Retry-After)', async () => {
-    const place = personalChat();
+    const place = personalChat(harness.user);
     let throttled = 0;
     harness.recorder.injectFaults(({ operation, conversationId }) =>
       operation === 'update' && conversationId === place.conversationId && throttled++ < 5 ? { status: 429, retryAfterSeconds: 1, reason: 'test throttling' } : undefined,

@@ -18,6 +18,14 @@ export interface TeamsUser {
 export const ADA: TeamsUser = { id: '29:1ada-lovelace', name: 'Ada Lovelace', aadObjectId: '0d5c2a11-0000-4000-8000-00000000ada1' };
 export const GRACE: TeamsUser = { id: '29:1grace-hopper', name: 'Grace Hopper', aadObjectId: '0d5c2a11-0000-4000-8000-0000000096ac' };
 
+let people = 0;
+
+/** A new, distinct user (per-user limits and permissions start fresh). */
+export function someone(name = 'Operator'): TeamsUser {
+  people++;
+  return { id: `29:1${name.toLowerCase()}-${people}-${randomUUID().slice(0, 8)}`, name: `${name} ${people}`, aadObjectId: randomUUID() };
+}
+
 /** Where an activity happens. */
 export interface TeamsPlace {
   kind: 'personal' | 'groupChat' | 'channel';
