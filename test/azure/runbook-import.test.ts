@@ -13,7 +13,7 @@ describe('Azure runbook import', () => {
   describe('toRunbookDefinition', () => {
     const resource: AzureRunbook = {
       name: 'Restart-AppPool',
-      tags: { category: 'IIS', target: 'OnPrem-Web', 'switchboard-hash': 'abc123' },
+      tags: { category: 'IIS', target: 'OnPrem-Web', timeout: '3600', 'switchboard-hash': 'abc123' },
       properties: {
         runbookType: 'PowerShell72',
         state: 'Published',
@@ -35,6 +35,7 @@ describe('Azure runbook import', () => {
         language: 'powershell',
         category: 'IIS',
         target: 'OnPrem-Web',
+        timeoutSeconds: 3600,
         contentHash: 'abc123',
         source: 'azure',
         synopsis: 'Restarts an IIS application pool.',
@@ -51,7 +52,7 @@ describe('Azure runbook import', () => {
 
     it('defaults: General category, cloud target, no hash; Python parameters are positional', () => {
       const python = toRunbookDefinition({ name: 'rotate_logs', properties: { runbookType: 'Python3', parameters: { path: { type: 'str', position: 0 } } } });
-      expect(python).to.deep.include({ language: 'python', category: 'General', target: 'cloud', contentHash: '' });
+      expect(python).to.deep.include({ language: 'python', category: 'General', target: 'cloud', timeoutSeconds: 600, contentHash: '' });
       expect(python.parameters[0]).to.include({ name: 'path', positional: true });
     });
 

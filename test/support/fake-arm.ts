@@ -524,23 +524,13 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     },
   });
 
-  /** List items carry fewer fields than a GET (documented list shape). */
-  const jobListItem = (job: FakeJob): Body => ({
-    id: job.resourceId(),
-    name: job.name,
-    type: 'Microsoft.Automation/AutomationAccounts/Jobs',
-    properties: {
-      jobId: job.jobId,
-      runbook: { name: job.runbook },
-      provisioningState: 'Succeeded',
-      status: job.status,
-      creationTime: job.creationTime,
-      startTime: job.startTime,
-      lastModifiedTime: job.lastModifiedTime,
-      endTime: job.endTime,
-      jobRuntimeEnvironment: { runtimeEnvironmentName: 'environmentName' },
-    },
-  });
+  /** List items carry fewer fields than a GET (documented list shape): no exception, parameters, runOn. */
+  const LIST_FIELDS = ['jobId', 'runbook', 'provisioningState', 'status', 'creationTime', 'startTime', 'lastModifiedTime', 'endTime', 'jobRuntimeEnvironment'];
+  const jobListItem = (job: FakeJob): Body => {
+    const full = jobBody(job);
+    const properties = full.properties as Body;
+    return { ...full, properties: Object.fromEntries(LIST_FIELDS.map((field) => [field, properties[field]])) };
+  };
 
   const streamListItem = (job: FakeJob, stream: FakeStream): Body => ({
     id: `${job.resourceId()}/streams/${stream.id}`,

@@ -2,8 +2,8 @@
  * Catalog import: the runbooks published in each Automation account, as RunbookDefinitions built
  * from the runbook resource itself (no local script needed) — parameters from its `parameters`
  * metadata (type, isMandatory, position, defaultValue), language from `runbookType`, synopsis
- * from the description, and three optional tags an administrator can set on the runbook:
- * `category`, `target` (a Hybrid Runbook Worker group; default the cloud sandbox) and
+ * from the description, and optional tags an administrator can set on the runbook: `category`,
+ * `target` (a Hybrid Runbook Worker group; default the cloud sandbox), `timeout` (seconds) and
  * `switchboard-hash` (written by `npm run publish`; the content hash the catalog compares with
  * the local script).
  *
@@ -29,6 +29,7 @@ import { isPythonRunbookType } from './job-parameters.js';
 export const HASH_TAG = 'switchboard-hash';
 const CATEGORY_TAG = 'category';
 const TARGET_TAG = 'target';
+const TIMEOUT_TAG = 'timeout';
 const GET_CONCURRENCY = 8;
 
 /** .NET parameter types as Azure reports them (with or without the `System.` prefix). */
@@ -97,6 +98,11 @@ export function parseDefault(text: string | null | undefined, type: ParameterTyp
   }
 }
 
+function positiveInteger(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 function language(runbookType: string | undefined): RunbookLanguage {
   return isPythonRunbookType(runbookType) ? 'python' : 'powershell';
 }
@@ -135,7 +141,7 @@ export function toRunbookDefinition(runbook: AzureRunbook): RunbookDefinition {
     examples: [],
     parameters: parameters(runbook, lang),
     target: tags[TARGET_TAG]?.trim() || 'cloud',
-    timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
+    timeoutSeconds: positiveInteger(tags[TIMEOUT_TAG]) ?? DEFAULT_TIMEOUT_SECONDS,
     contentHash: tags[HASH_TAG] ?? '',
     source: 'azure',
   };
