@@ -236,13 +236,18 @@ describe('policy, approvals and tamper-proof forms over the real request path', 
   });
 
   describe('tampered submits are refused and audited', () => {
+    /** The answer says why, no job exists and the audit log names the reason. */
+    async function expectRefused(place: TeamsPlace, answer: Card, says: string, reason: string): Promise<void> {
+      expect(cardText(answer)).to.contain(says);
+      expect(await jobsIn(place)).to.deep.equal([]);
+      expect(await refusalsOf(place.conversationId)).to.deep.equal([reason]);
+    }
+
     it('a form submitted by someone else', async () => {
       const place = teamChannel('shared');
       const { form, cardId } = await openForm(place, 'Get-Greeting', ADA);
       const answer = await bot.click(place, findAction(form, 'submitRun'), cardId, { 'p.name': 'mallory' }, GRACE);
-      expect(cardText(answer)).to.contain('This form was opened by someone else');
-      expect(await jobsIn(place)).to.deep.equal([]);
-      expect(await refusalsOf(place.conversationId)).to.deep.equal(['wrong_user']);
+      await expectRefused(place, answer, 'This form was opened by someone else', 'wrong_user');
     });
 
     it('a changed runbook name in the card data', async () => {
@@ -250,18 +255,14 @@ describe('policy, approvals and tamper-proof forms over the real request path', 
       const { form, cardId } = await openForm(chat, 'Get-Greeting');
       const submit = findAction(form, 'submitRun');
       const answer = await bot.click(chat, { ...submit, data: { ...submit.data, runbook: 'Invoke-Failure' } }, cardId, { 'p.name': 'x' });
-      expect(cardText(answer)).to.contain('This form is for Get-Greeting');
-      expect(await jobsIn(chat)).to.deep.equal([]);
-      expect(await refusalsOf(chat.conversationId)).to.deep.equal(['runbook_mismatch']);
+      await expectRefused(chat, answer, 'This form is for Get-Greeting', 'runbook_mismatch');
     });
 
     it('extra parameters the form never had', async () => {
       const chat = freshChat();
       const { form, cardId } = await openForm(chat, 'Get-Greeting');
       const answer = await bot.click(chat, findAction(form, 'submitRun'), cardId, { 'p.name': 'x', 'p.command': 'rm -rf /' });
-      expect(cardText(answer)).to.contain('has no field command');
-      expect(await jobsIn(chat)).to.deep.equal([]);
-      expect(await refusalsOf(chat.conversationId)).to.deep.equal(['extra_parameters']);
+      await expectRefused(chat, answer, 'has no field command', 'extra_parameters');
     });
 
     it('a double-clicked or replayed submit is answered with the job of the first', async () => {
@@ -284,18 +285,14 @@ describe('policy, approvals and tamper-proof forms over the real request path', 
       const { form, cardId } = await openForm(chat, 'Get-Greeting');
       clock.skip(31 * 60_000);
       const answer = await bot.click(chat, findAction(form, 'submitRun'), cardId, { 'p.name': 'late' });
-      expect(cardText(answer)).to.contain('This form expired');
-      expect(await jobsIn(chat)).to.deep.equal([]);
-      expect(await refusalsOf(chat.conversationId)).to.deep.equal(['expired_form']);
+      await expectRefused(chat, answer, 'This form expired', 'expired_form');
     });
 
     it('a form id that was never handed out', async () => {
       const chat = freshChat();
       const menu = await bot.say(chat, 'menu');
       const answer = await bot.invoke(chat, 'submitRun', { formId: 'f-made-up', 'p.name': 'x' }, menu.activityId!);
-      expect(cardText(answer)).to.contain('This form is not known here');
-      expect(await jobsIn(chat)).to.deep.equal([]);
-      expect(await refusalsOf(chat.conversationId)).to.deep.equal(['unknown_form']);
+      await expectRefused(chat, answer, 'This form is not known here', 'unknown_form');
     });
   });
 });
