@@ -13,6 +13,8 @@
  *
  * `measureAzureTracking()` is exported for `npm run bench`.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AzureAutomationExecutor } from '../src/execution/azure/executor.js';
 import { AutomationClient } from '../src/execution/azure/automation-client.js';
@@ -96,12 +98,12 @@ export async function measureAzureTracking(options: AzureTrackingOptions = DEFAU
   }, Math.max(100, writeEveryMs));
 
   await sleep(options.warmupMs);
-  const callsBefore = client.callCount();
+  const callsBefore = executor.callCount();
   const requestsBefore = fake.requests.length;
   const shownBefore = linesShown;
   const writtenBefore = linesWritten;
   await sleep(options.measureMs);
-  const calls = client.callCount() - callsBefore;
+  const calls = executor.callCount() - callsBefore;
   const window = fake.requests.slice(requestsBefore);
   clearInterval(writer);
   await executor.close();
@@ -120,7 +122,7 @@ export async function measureAzureTracking(options: AzureTrackingOptions = DEFAU
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const { values } = parseArgs({
     options: {
       jobs: { type: 'string' },

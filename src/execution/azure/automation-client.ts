@@ -9,8 +9,8 @@
  * retired `@azure/ms-rest-js` that speaks api-version 2017-05-15-preview for jobs; the current
  * stable API is 2024-10-23 and needs only a dozen calls.
  *
- * Every HTTP attempt (retries included) is counted: `callCount()` is what the tracker budget and
- * the ARM-load benchmark measure.
+ * Every HTTP attempt (retries and long-running-operation polls included) is counted:
+ * `callCount()` is what the ARM-load benchmark (bench/azure-tracking.ts) measures.
  */
 import { getClient, type Client, type PathUncheckedResponse, type ResourceMethods, type StreamableMethod } from '@azure-rest/core-client';
 import type { TokenCredential } from '@azure/core-auth';

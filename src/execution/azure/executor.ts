@@ -13,7 +13,7 @@ import type { Logger } from '../../logging/logger.js';
 import { silentLogger } from '../../logging/logger.js';
 import { ExecutionError, type ExecutionListener, type ExecutionSpec, type Executor } from '../executor.js';
 import { ArmError } from './arm-errors.js';
-import type { AzureJob, AzureRunbook } from './arm-types.js';
+import type { AzureJob, AzureRunbook, JobCreateBody } from './arm-types.js';
 import type { AutomationClient } from './automation-client.js';
 import { jobParameters } from './job-parameters.js';
 import { isFinalAzureStatus, liveStatus } from './job-status.js';
@@ -197,7 +197,7 @@ export class AzureAutomationExecutor implements Executor {
   }
 
   /** Job_Create; a 409 after a retried PUT means the first attempt created the job. */
-  private async create(jobName: string, runbook: string, body: Parameters<AutomationClient['createJob']>[1]): Promise<AzureJob> {
+  private async create(jobName: string, runbook: string, body: JobCreateBody): Promise<AzureJob> {
     try {
       return await this.client.createJob(jobName, body, runbook);
     } catch (error) {

@@ -177,10 +177,6 @@ export class JobTracker {
     this.jobs.delete(jobName);
   }
 
-  isTracking(jobName: string): boolean {
-    return this.jobs.has(jobName);
-  }
-
   /** Look at a job again soon (after a cancel, for instance). */
   lookSoon(jobName: string): void {
     const job = this.jobs.get(jobName);
@@ -271,7 +267,7 @@ export class JobTracker {
       if (status === job.status) continue;
       job.status = status;
       if (isFinalAzureStatus(status)) job.final = { status, endTime: azureJob.properties.endTime };
-      else job.listener({ kind: 'status', status: liveStatus(status), executorStatus: status, at: modified ?? new Date().toISOString() });
+      else this.emit(job, { kind: 'status', status: liveStatus(status), executorStatus: status, at: modified ?? new Date().toISOString() });
     }
     return changed;
   }
@@ -340,7 +336,7 @@ export class JobTracker {
       this.markSeen(job, record);
       if (!text) continue;
       if (isOutput(record)) job.outputsShown += 1;
-      job.listener({ kind: 'output', stream: SHOWN_STREAMS[record.properties.streamType], text, at: record.properties.time });
+      this.emit(job, { kind: 'output', stream: SHOWN_STREAMS[record.properties.streamType], text, at: record.properties.time });
       reported = true;
     }
     if (job.final) {
@@ -390,7 +386,7 @@ export class JobTracker {
     for (const record of outputs) this.markSeen(job, record);
     job.outputsShown += outputs.length;
     if (!text) return false;
-    job.listener({ kind: 'output', stream: 'output', text, at: outputs[outputs.length - 1].properties.time });
+    this.emit(job, { kind: 'output', stream: 'output', text, at: outputs[outputs.length - 1].properties.time });
     return true;
   }
 
@@ -410,13 +406,22 @@ export class JobTracker {
 
   private emitFinished(job: Tracked, event: Extract<ExecutionEvent, { kind: 'finished' }>): void {
     this.jobs.delete(job.jobName);
-    job.listener(event);
+    this.emit(job, event);
+  }
+
+  /** A listener that throws must not stop the tracking of every other job. */
+  private emit(job: Tracked, event: ExecutionEvent): void {
+    try {
+      job.listener(event);
+    } catch (error) {
+      this.logger.error({ job: job.jobId, event: event.kind, err: error }, 'job event listener failed');
+    }
   }
 
   // ---- failures ---------------------------------------------------------------------------
 
   private notice(job: Tracked, text: string): void {
-    job.listener({ kind: 'output', stream: 'warning', text: `Switchboard: ${text}`, at: new Date().toISOString() });
+    this.emit(job, { kind: 'output', stream: 'warning', text: `Switchboard: ${text}`, at: new Date().toISOString() });
   }
 
   private lost(job: Tracked, reason: string): void {
