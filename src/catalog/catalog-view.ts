@@ -49,10 +49,17 @@ export function buildCatalogView(
     else byCategory.set(key, [runbook]);
   }
   const categories = [...byCategory.values()]
-    .map((members) => ({ name: members[0].category, count: members.length }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .map((members) => ({ name: displayName(members.map((m) => m.category)), count: members.length }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en'));
   problems.sort((a, b) => byCodePoint(a.file, b.file) || a.line - b.line);
   return { runbooks, byName, categories, byCategory, problems, index: new SearchIndex(runbooks) };
+}
+
+/** Categories match case-insensitively; the spelling most runbooks use is shown. */
+function displayName(spellings: string[]): string {
+  const counts = new Map<string, number>();
+  for (const spelling of spellings) counts.set(spelling, (counts.get(spelling) ?? 0) + 1);
+  return [...counts].sort(([a, x], [b, y]) => y - x || byCodePoint(a, b))[0][0];
 }
 
 /** Locale-independent order, so which duplicate keeps its name never depends on the machine. */

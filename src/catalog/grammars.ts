@@ -5,6 +5,7 @@
  * from dist/ after `tsc`.
  */
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 
 export type { Node as SyntaxNode };
@@ -27,6 +28,12 @@ export function loadGrammars(): Promise<Grammars> {
 }
 
 async function load(): Promise<Grammars> {
+  // The PowerShell grammar's lexer is one huge WASM function. V8's optimising tier spends 7-10 s
+  // of CPU compiling it in the background, and a process cannot exit until that compile is done
+  // (measured: `npm run catalog` took 20 s instead of 2.7 s). The baseline compiler's code parses
+  // the catalog just as fast, so WASM stays on the baseline tier. This is a process-wide V8
+  // setting; no other WASM in this process is on a hot path (core HTTP parsing is native).
+  v8.setFlagsFromString('--liftoff-only');
   await Parser.init();
   const [powershell, python] = await Promise.all([
     Language.load(require.resolve('tree-sitter-powershell/tree-sitter-powershell.wasm')),

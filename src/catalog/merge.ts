@@ -25,7 +25,7 @@ export function mergePublished(local: RunbookDefinition[], published: RunbookDef
     return { ...runbook, source: 'local+azure', ...(drift.length && { drift }) };
   });
   for (const remote of publishedByName.values()) merged.push({ ...remote, source: 'azure' });
-  return merged.sort((a, b) => a.name.localeCompare(b.name));
+  return merged.sort((a, b) => a.name.localeCompare(b.name, 'en'));
 }
 
 /** Human-readable differences between a local script and its published runbook. */

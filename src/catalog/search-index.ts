@@ -53,7 +53,7 @@ export class SearchIndex {
       }
       if (score) hits.push({ runbook: entry.runbook, score });
     }
-    return hits.sort((a, b) => b.score - a.score || a.runbook.name.localeCompare(b.runbook.name)).slice(0, limit);
+    return hits.sort((a, b) => b.score - a.score || a.runbook.name.localeCompare(b.runbook.name, 'en')).slice(0, limit);
   }
 }
 

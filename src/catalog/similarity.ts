@@ -41,7 +41,7 @@ export function closestMatches(input: string, candidates: Iterable<string>, limi
     .sort((x, y) =>
       x.distance - y.distance
       || Math.abs(x.candidate.length - wanted.length) - Math.abs(y.candidate.length - wanted.length)
-      || x.candidate.localeCompare(y.candidate))
+      || x.candidate.localeCompare(y.candidate, 'en'))
     .slice(0, limit)
     .map((s) => s.candidate);
 }
