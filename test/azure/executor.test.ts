@@ -409,6 +409,18 @@ describe('AzureAutomationExecutor', () => {
       expect(log.texts('warning').some((t) => t.startsWith('Switchboard: cannot read the job status'))).to.equal(true);
     });
 
+    it('one 404 while reading a job (replication delay) does not lose it', async () => {
+      const log = new EventLog();
+      const job = await startRestart(log);
+      fake.setFault({ kind: 404, when: (r) => r.path.endsWith(`/jobs/${job.name}/streams`) });
+      job.setStatus('Running');
+      job.write('Output', 'still here');
+      await log.output('still here');
+      job.setStatus('Completed');
+      expect(await log.finished()).to.include({ status: 'completed' });
+      expect(fake.requests.some((r) => r.fault === 404)).to.equal(true);
+    });
+
     it('a job deleted in Azure while tracked: lost', async () => {
       const log = new EventLog();
       const job = await startRestart(log);

@@ -17,7 +17,7 @@ import type { AzureJob, AzureRunbook, JobCreateBody } from './arm-types.js';
 import type { AutomationClient } from './automation-client.js';
 import { jobParameters } from './job-parameters.js';
 import { isFinalAzureStatus, liveStatus } from './job-status.js';
-import { JobTracker } from './job-tracker.js';
+import { JobTracker, MISSING_CONFIRMATIONS } from './job-tracker.js';
 import { WorkerGroups } from './worker-groups.js';
 
 export interface AzureExecutorOptions {
@@ -115,11 +115,8 @@ export class AzureAutomationExecutor implements Executor {
   }
 
   async reattach(jobId: string, executorJobId: string, listener: ExecutionListener): Promise<void> {
-    let job: AzureJob;
-    try {
-      job = await this.client.getJob(executorJobId);
-    } catch (error) {
-      if (!(error instanceof ArmError) || error.statusCode !== 404) throw error;
+    const job = await this.existingJob(executorJobId);
+    if (!job) {
       listener({
         kind: 'finished',
         status: 'lost',
@@ -194,6 +191,18 @@ export class AzureAutomationExecutor implements Executor {
       );
     this.published.set(key, { runbook, at: Date.now() });
     return runbook;
+  }
+
+  /** Job_Get, or undefined once Azure has answered 404 several times in a row. */
+  private async existingJob(jobName: string): Promise<AzureJob | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.client.getJob(jobName);
+      } catch (error) {
+        if (!(error instanceof ArmError) || error.statusCode !== 404) throw error;
+        if (attempt >= MISSING_CONFIRMATIONS) return undefined;
+      }
+    }
   }
 
   /** Job_Create; a 409 after a retried PUT means the first attempt created the job. */

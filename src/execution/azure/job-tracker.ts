@@ -20,7 +20,8 @@
  * The interval adapts: short while a job is young, back to the base after a change, 1.5× longer
  * after each quiet poll (up to 4× the base), doubled after a failure, and never shorter than a
  * Retry-After Azure asked for. When polls keep failing the jobs are reported lost with the reason
- * instead of hanging; a job that disappears from Azure (404) is reported lost at once.
+ * instead of hanging; a job Azure answers 404 for on three looks in a row (one 404 can be ARM's
+ * replication delay) is reported lost.
  */
 import type { OutputStream } from '../../domain/job.js';
 import type { Logger } from '../../logging/logger.js';
@@ -33,6 +34,8 @@ import { finalStatus, isFinalAzureStatus, liveStatus } from './job-status.js';
 
 /** Overlap of consecutive job-list windows, covering clock skew between this host and Azure. */
 const LIST_SKEW_MS = 30_000;
+/** 404s in a row before a job counts as gone: a single one can be Resource Manager's replication delay. */
+export const MISSING_CONFIRMATIONS = 3;
 /** A running job's output is looked at no less often than this (budget permitting). */
 const MAX_LOOK_GAP_MS = 10 * 60_000;
 
@@ -85,6 +88,8 @@ interface Tracked extends TrackRequest {
   /** The streams were listed after the job was seen final: nothing more can appear. */
   finalListed: boolean;
   streamFailures: number;
+  /** Consecutive 404s on this job's reads. */
+  missing: number;
 }
 
 class BudgetExhausted extends Error {}
@@ -169,6 +174,7 @@ export class JobTracker {
       final: isFinalAzureStatus(request.status) ? { status: request.status, endTime: request.endTime } : undefined,
       finalListed: false,
       streamFailures: 0,
+      missing: 0,
     });
     this.pollWithin(this.fastMs);
   }
@@ -309,6 +315,7 @@ export class JobTracker {
       try {
         changed = (await this.readJob(job)) || changed;
         job.streamFailures = 0;
+        job.missing = 0;
       } catch (error) {
         if (error instanceof BudgetExhausted) continue;
         if (error instanceof ArmError && error.code === 'throttled') throw error;
@@ -447,7 +454,10 @@ export class JobTracker {
 
   private jobReadFailed(job: Tracked, error: unknown): void {
     if (error instanceof ArmError && error.statusCode === 404) {
-      this.lost(job, `The job ${job.jobName} no longer exists in Automation account "${this.client.account.accountName}".`);
+      job.missing += 1;
+      if (job.missing >= MISSING_CONFIRMATIONS)
+        this.lost(job, `The job ${job.jobName} no longer exists in Automation account "${this.client.account.accountName}".`);
+      else job.dueAt = Date.now() + this.intervalMs;
       return;
     }
     job.streamFailures += 1;
