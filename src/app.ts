@@ -34,7 +34,10 @@ import { assertSafeToStart, createBotAuthentication, isTenantAllowed } from './s
 import { createHttpServer, type HttpServer } from './server/http-server.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
-import { NO_TELEMETRY, type Telemetry } from './telemetry/telemetry.js';
+import { createPlayground, playgroundUnavailable } from './server/playground/playground.js';
+import { createTelemetry, type Telemetry } from './telemetry/index.js';
+import { startJobMetrics } from './telemetry/job-metrics.js';
+import { trackRequests } from './telemetry/request-telemetry.js';
 
 /** Replacements for tests and tools; production uses none. */
 export interface AppOverrides {
@@ -61,7 +64,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const now = () => new Date(clock.now());
-  const telemetry = overrides.telemetry ?? NO_TELEMETRY;
+  const telemetry = overrides.telemetry ?? (await createTelemetry(config.appInsightsConnectionString, logger.child({ component: 'telemetry' })));
 
   const store = await createStore(config.store, logger);
   const catalog = await createLiveCatalog({ runbooksDir: config.runbooksDir, logger: logger.child({ component: 'catalog' }), watch: true });
@@ -102,23 +105,32 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger: logger.child({ component: 'bot' }),
   });
   answerTurnErrors(adapter, router, logger);
+  // The playground: a local chat page acting as a Teams channel, in development mode only.
+  const unavailable = playgroundUnavailable(config);
+  const playground = unavailable ? undefined : createPlayground({ logger: logger.child({ component: 'playground' }) });
+  if (unavailable && config.development) logger.info({ reason: unavailable }, 'the playground page is off');
   const http = createHttpServer({
     adapter,
     logic: (context) => bot.run(context),
     readiness: async () => ({ store: await store.ready(), executor: (await Promise.all(executors.map((e) => e.ready()))).every(Boolean) }),
     logger: logger.child({ component: 'http' }),
+    mount: [trackRequests(telemetry), ...(playground ? [playground.mount] : [])],
   });
+  const stopJobMetrics = startJobMetrics({ listJobs: (filter) => store.listJobs(filter), telemetry, logger });
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
     await http.drain();
     await jobs.shutdown();
+    playground?.close();
     await http.close();
     stopSnapshots();
     await catalog.close();
     await Promise.all(executors.map((e) => e.close()));
     policy.close();
-    await telemetry.flush();
+    stopJobMetrics();
+    // Telemetry this app created is closed; one passed in belongs to the caller.
+    await (overrides.telemetry ? telemetry.flush() : (telemetry.close?.() ?? telemetry.flush()));
     await store.close();
   };
 
