@@ -16,16 +16,10 @@ import { emptyHelp, hasHelpKeywords, parseHelpText, type HelpText, type SourceLi
 import type { LineProblem } from './metadata.js';
 import { coerceDefault, parameterTypeFromName, SUPPORTED_TYPE_NAMES } from './parameter-types.js';
 import { literalOf, stringLiteralOf, unwrapExpression } from './powershell-values.js';
-import type { ParsedParameter, ScriptShape } from './script-shape.js';
+import { describeParsed, type ParsedParameter, type ScriptShape } from './script-shape.js';
 
 export function describePowerShell(source: string, parser: Parser): ScriptShape {
-  const tree = parser.parse(source);
-  if (!tree) return { help: emptyHelp(), parameters: [], problems: [{ line: 1, reason: 'the PowerShell parser could not read this file' }] };
-  try {
-    return describeProgram(tree.rootNode);
-  } finally {
-    tree.delete(); // the tree lives in WASM memory, not on the JS heap
-  }
+  return describeParsed(parser, source, describeProgram);
 }
 
 function describeProgram(root: SyntaxNode): ScriptShape {

@@ -13,20 +13,14 @@ import { emptyHelp, parseHelpText, type HelpText } from './help-text.js';
 import type { LineProblem } from './metadata.js';
 import { coerceDefault, type Literal } from './parameter-types.js';
 import { pythonLiteral, pythonString } from './python-values.js';
-import type { ParsedParameter, ScriptShape } from './script-shape.js';
+import { describeParsed, type ParsedParameter, type ScriptShape } from './script-shape.js';
 
 const FLAG_ONLY_ACTIONS = new Set(['store_true', 'store_false', 'store_const', 'append_const', 'count', 'argparse.booleanoptionalaction', 'booleanoptionalaction']);
 const NO_VALUE_ACTIONS = new Set(['help', 'version']);
 const TYPE_NAMES: Record<string, ParameterType> = { int: 'int', float: 'number', str: 'string' };
 
 export function describePython(source: string, parser: Parser): ScriptShape {
-  const tree = parser.parse(source);
-  if (!tree) return { help: emptyHelp(), parameters: [], problems: [{ line: 1, reason: 'the Python parser could not read this file' }] };
-  try {
-    return describeModule(tree.rootNode);
-  } finally {
-    tree.delete();
-  }
+  return describeParsed(parser, source, describeModule);
 }
 
 function describeModule(root: SyntaxNode): ScriptShape {

@@ -2,8 +2,10 @@
  * What a language parser understood of one script, before catalog metadata and help are applied
  * (runbook-builder.ts turns it into a RunbookDefinition).
  */
+import type { Parser } from 'web-tree-sitter';
 import type { ParameterDefinition } from '../domain/runbook.js';
-import type { HelpText } from './help-text.js';
+import type { SyntaxNode } from './grammars.js';
+import { emptyHelp, type HelpText } from './help-text.js';
 import type { LineProblem } from './metadata.js';
 
 export interface ParsedParameter extends ParameterDefinition {
@@ -21,4 +23,15 @@ export interface ScriptShape {
   parameters: ParsedParameter[];
   /** Anything that makes the script's form untrustworthy; the runbook is left out when non-empty. */
   problems: LineProblem[];
+}
+
+/** Parses `source` and describes the tree, freeing the tree (it lives in WASM memory, not on the JS heap). */
+export function describeParsed(parser: Parser, source: string, describe: (root: SyntaxNode) => ScriptShape): ScriptShape {
+  const tree = parser.parse(source);
+  if (!tree) return { help: emptyHelp(), parameters: [], problems: [{ line: 1, reason: 'the parser could not read this file' }] };
+  try {
+    return describe(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
 }
