@@ -3,7 +3,6 @@
  * SIGTERM/SIGINT (App Service and Ctrl+C): stop taking activities, let those in flight finish,
  * release job leases and close the store. A second signal exits at once.
  */
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logging/logger.js';
 
@@ -17,6 +16,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  // Loaded only once the configuration is known to be good, so a mistake is reported at once.
+  const { buildApp } = await import('./app.js');
   const app = await buildApp(config, { logger });
   const { url } = await app.start();
   logger.info(

@@ -21,7 +21,7 @@ export interface BotProcess {
   readonly logs: LogLine[];
   /** Lines that were not JSON (stderr and anything else), for diagnosing a failed start. */
   readonly otherOutput: string[];
-  /** Resolves with the first log line (past or future) matching `predicate`. */
+  /** Resolves with the first log line (past or future) matching `predicate`; rejects if the process exits first. */
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /** Sends `signal` and resolves with the exit code (or signal name) once the process ended. */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
@@ -47,8 +47,15 @@ export async function startBotProcess(options: StartOptions): Promise<BotProcess
 
   const logs: LogLine[] = [];
   const otherOutput: string[] = [];
-  const waiters = new Set<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const waiters = new Set<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void; reject: (error: Error) => void }>();
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      const status = code ?? signal ?? 'unknown';
+      // Nothing more will be logged: whoever still waits learns it now, not at their timeout.
+      for (const waiter of [...waiters]) waiter.reject(new Error(`Bot process exited (${status}) before the awaited line. Output:\n${tail(logs, otherOutput)}`));
+      resolve(status);
+    }),
+  );
 
   readline.createInterface({ input: child.stdout! }).on('line', (text) => {
     const line = parseLine(text);
@@ -72,6 +79,11 @@ export async function startBotProcess(options: StartOptions): Promise<BotProcess
           clearTimeout(timer);
           resolve(line);
         },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          reject(error);
+        },
       };
       const timer = setTimeout(() => {
         waiters.delete(waiter);
@@ -81,12 +93,7 @@ export async function startBotProcess(options: StartOptions): Promise<BotProcess
     });
   };
 
-  const listening = await Promise.race([
-    waitForLog((line) => line.event === 'listening', options.timeoutMs ?? 30_000),
-    exited.then((code) => {
-      throw new Error(`Bot process exited (${code}) before listening. Output:\n${tail(logs, otherOutput)}`);
-    }),
-  ]);
+  const listening = await waitForLog((line) => line.event === 'listening', options.timeoutMs ?? 30_000);
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
