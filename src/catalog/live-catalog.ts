@@ -63,9 +63,11 @@ class ScriptCatalog implements LiveCatalog {
   ) {}
 
   // ------------------------------------------------------------ queries
+  // Lists are copied: the view is shared by every caller, and a caller sorting a result in place
+  // must not reorder the catalog.
 
   list(): RunbookDefinition[] {
-    return this.view.runbooks;
+    return [...this.view.runbooks];
   }
 
   get(name: string): RunbookDefinition | undefined {
@@ -77,11 +79,11 @@ class ScriptCatalog implements LiveCatalog {
   }
 
   categories(): CategorySummary[] {
-    return this.view.categories;
+    return [...this.view.categories];
   }
 
   byCategory(category: string): RunbookDefinition[] {
-    return this.view.byCategory.get(category.trim().toLowerCase()) ?? [];
+    return [...(this.view.byCategory.get(category.trim().toLowerCase()) ?? [])];
   }
 
   search(query: string, limit?: number): SearchHit[] {
@@ -89,7 +91,7 @@ class ScriptCatalog implements LiveCatalog {
   }
 
   problems(): CatalogProblem[] {
-    return this.view.problems;
+    return [...this.view.problems];
   }
 
   onChange(listener: (runbooks: RunbookDefinition[]) => void): () => void {
@@ -145,7 +147,7 @@ class ScriptCatalog implements LiveCatalog {
     this.view = buildCatalogView(this.results.values(), this.published, this.folderProblems);
     for (const listener of this.listeners) {
       try {
-        listener(this.view.runbooks);
+        listener([...this.view.runbooks]);
       } catch (error) {
         this.logger.error({ err: error }, 'catalog change listener failed');
       }
