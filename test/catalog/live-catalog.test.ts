@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { createLiveCatalog, type LiveCatalog } from '../../src/catalog/live-catalog.js';
-import { silentLogger } from '../../src/logging/logger.js';
+import { createLogger, silentLogger } from '../../src/logging/logger.js';
 import { runbookFixture } from '../support/runbook-fixtures.js';
 import { nextChange } from './script-fixtures.js';
 
@@ -38,6 +39,19 @@ describe('catalog: live catalog', () => {
     expect(c.suggest('Restart-AppPol')).to.deep.equal(['Restart-AppPool']);
     expect(c.search('disk').map((h) => h.runbook.name)).to.deep.equal(['check_disk']);
     expect(c.problems()).to.deep.equal([]);
+    c.list().reverse();
+    expect(c.list()[0].name, 'callers get copies').to.equal('check_disk');
+  });
+
+  it('logs every problem with file, line and reason', async () => {
+    await writeFile(path.join(dir, 'Broken.ps1'), 'param(\n  [hashtable]$Settings\n)\n');
+    const lines: string[] = [];
+    const destination = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(chunk.toString()); done(); } });
+    catalog = await createLiveCatalog({ runbooksDir: dir, logger: createLogger('info', destination) });
+    const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'warn');
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include({ file: 'Broken.ps1', line: 2, msg: 'runbook script not understood' });
+    expect(warnings[0].reason).to.match(/type \[hashtable\]/);
   });
 
   it('adds, edits and deletes runbooks as files change, re-parsing only the changed file', async () => {
