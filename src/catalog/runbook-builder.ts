@@ -89,9 +89,11 @@ function defaultOutsideRules(parameter: ParsedParameter): LineProblem[] {
 function withHelp(parameter: ParsedParameter, shape: ScriptShape): ParsedParameter {
   const header = shape.help.parameters.find((h) => h.name.toLowerCase() === parameter.name.toLowerCase());
   const base = header?.help || parameter.help || parameter.commentHelp;
-  const computed = parameter.defaultExpression && `default: ${parameter.defaultExpression}, computed by the script when left empty`;
-  const help = [base, computed && (base ? `(${computed})` : `${computed[0].toUpperCase()}${computed.slice(1)}`)].filter(Boolean).join(' ');
-  return { ...parameter, ...(help ? { help } : {}) };
+  const expression = parameter.defaultExpression;
+  // A computed default is not pre-filled; the help says what an empty field means.
+  const computed = expression && `${base ? '(default' : 'Default'}: ${expression}, computed by the script when left empty${base ? ')' : ''}`;
+  const help = [base, computed].filter(Boolean).join(' ');
+  return { ...parameter, ...(help && { help }) };
 }
 
 function findParameter(parameters: ParsedParameter[], name: string): ParsedParameter | undefined {
