@@ -21,6 +21,8 @@ Tags: gitlab, repository, onboarding
 Target: local
 Timeout: 2m
 Owner: platform-team@contoso.com
+Pattern.name: ^(?=.{3,40}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$
+PatternMessage.name: use 3-40 lower case letters, digits and single dashes, starting with a letter (example: pos-price-sync)
 """
 import argparse
 import json

@@ -41,7 +41,7 @@ const HELP_KEYWORDS = new Set([
   'remotehelprunspace', 'externalhelp',
 ]);
 const KEYWORD_LINE = /^\s*\.([A-Za-z]+)(?:\s+(.*?))?\s*$/;
-const METADATA_LINE = /^\s*(category|tags|target|timeout|owner|secrets?|patternmessage\.[A-Za-z_][\w-]*)\s*:/i;
+const METADATA_LINE = /^\s*(category|tags|target|timeout|owner|secrets?|pattern(?:message)?\.[A-Za-z_][\w-]*)\s*:/i;
 
 export function emptyHelp(): HelpText {
   return { synopsis: '', description: '', examples: [], notes: '', parameters: [], metadata: [] };

@@ -7,6 +7,7 @@
  *   Timeout: 15m            (s, m, h, combinations like 1h30m, or plain seconds)
  *   Owner: team-dba
  *   Secret: ApiToken, Password
+ *   Pattern.Server: ^web\d+$   (for Python and shell scripts, which have no [ValidatePattern])
  *   PatternMessage.Server: must look like web01
  */
 import type { SourceLine } from './help-text.js';
@@ -19,6 +20,7 @@ export interface RunbookMetadata {
   timeoutSeconds?: number;
   owner?: string;
   secrets: { name: string; line: number }[];
+  patterns: { parameter: string; pattern: string; line: number }[];
   patternMessages: { parameter: string; message: string; line: number }[];
 }
 
@@ -50,7 +52,7 @@ export function parseDuration(text: string): number | undefined {
 }
 
 export function readMetadata(lines: SourceLine[]): { metadata: RunbookMetadata; problems: LineProblem[] } {
-  const metadata: RunbookMetadata = { tags: [], secrets: [], patternMessages: [] };
+  const metadata: RunbookMetadata = { tags: [], secrets: [], patterns: [], patternMessages: [] };
   const problems: LineProblem[] = [];
   const seen = new Set<string>();
   for (const { text, line } of lines) {
@@ -58,7 +60,8 @@ export function readMetadata(lines: SourceLine[]): { metadata: RunbookMetadata; 
     const key = text.slice(0, colon).trim();
     const lowerKey = key.toLowerCase();
     const value = text.slice(colon + 1).trim();
-    const singleKey = lowerKey.startsWith('patternmessage.') ? lowerKey : lowerKey.replace(/s$/, '');
+    const perParameter = lowerKey.startsWith('patternmessage.') || lowerKey.startsWith('pattern.');
+    const singleKey = perParameter ? lowerKey : lowerKey.replace(/s$/, '');
     if (seen.has(singleKey)) {
       problems.push({ line, reason: `"${key}" is given twice; keep one line` });
       continue;
@@ -103,6 +106,10 @@ function apply(metadata: RunbookMetadata, singleKey: string, key: string, value:
       return undefined;
     }
     default:
+      if (singleKey.startsWith('pattern.')) {
+        metadata.patterns.push({ parameter: key.slice('Pattern.'.length), pattern: value, line });
+        return undefined;
+      }
       metadata.patternMessages.push({ parameter: key.slice('PatternMessage.'.length), message: value, line });
       return undefined;
   }

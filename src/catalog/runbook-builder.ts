@@ -30,7 +30,7 @@ export function buildRunbook(identity: ScriptIdentity, shape: ScriptShape): { ru
   problems.push(...duplicateParameters(shape.parameters), ...shape.parameters.flatMap(defaultOutsideRules));
 
   const parameters = shape.parameters.map((p) => withHelp(p, shape));
-  problems.push(...applySecrets(parameters, metadata), ...applyPatternMessages(parameters, metadata));
+  problems.push(...applySecrets(parameters, metadata), ...applyPatterns(parameters, metadata), ...applyPatternMessages(parameters, metadata));
   const target = metadata.target ?? 'local';
   const timeoutSeconds = metadata.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (identity.language === 'bash' && target !== 'local')
@@ -114,6 +114,28 @@ function applySecrets(parameters: ParsedParameter[], metadata: RunbookMetadata):
   // A secret's default would be pre-filled into a card that everyone in the chat can read.
   for (const parameter of parameters) if (parameter.secret) delete parameter.default;
   return problems;
+}
+
+/** `Pattern.<Name>:` gives Python and shell parameters the check PowerShell declares with [ValidatePattern]. */
+function applyPatterns(parameters: ParsedParameter[], metadata: RunbookMetadata): LineProblem[] {
+  const problems: LineProblem[] = [];
+  for (const { parameter: name, pattern, line } of metadata.patterns) {
+    const parameter = findParameter(parameters, name);
+    if (!parameter) problems.push({ line, reason: `Pattern.${name}: no parameter has this name` });
+    else if (parameter.pattern) problems.push({ line, reason: `Pattern.${name}: the parameter already has [ValidatePattern()]; keep one` });
+    else if (!compiles(pattern)) problems.push({ line, reason: `Pattern.${name}: "${pattern}" is not a valid regular expression` });
+    else parameter.pattern = pattern;
+  }
+  return problems;
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function applyPatternMessages(parameters: ParsedParameter[], metadata: RunbookMetadata): LineProblem[] {

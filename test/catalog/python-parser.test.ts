@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import type { ParameterDefinition } from '../../src/domain/runbook.js';
+import { loadGrammars } from '../../src/catalog/grammars.js';
+import { describeScript } from '../../src/catalog/script-file.js';
 import { runbookFromFixture } from './script-fixtures.js';
 
 const option = (name: string, flag: string, type: ParameterDefinition['type'], fields: Partial<ParameterDefinition> = {}): ParameterDefinition => ({
@@ -49,6 +51,15 @@ describe('catalog: Python scripts', () => {
       option('wait', '--wait', 'switch', { default: false, help: 'wait for convergence' }),
       option('batch_size', '--batch-size', 'string', { aliases: ['batch-size'], default: '5', help: 'nodes per batch' }),
     ]);
+  });
+
+  it('Pattern.<name> and PatternMessage.<name> in the docstring give a Python option the check [ValidatePattern] gives PowerShell', async () => {
+    const source = '"""Creates a repository.\n\nPattern.name: ^[a-z][a-z0-9-]{2,39}$\nPatternMessage.name: lower case letters, digits and dashes (example: pos-sync)\n"""\nimport argparse\np = argparse.ArgumentParser()\np.add_argument("--name", required=True)\n';
+    const result = describeScript('New-Repo.py', Buffer.from(source), await loadGrammars());
+    expect(result.problems).to.deep.equal([]);
+    expect(result.runbook!.parameters[0]).to.include({
+      name: 'name', pattern: '^[a-z][a-z0-9-]{2,39}$', patternMessage: 'lower case letters, digits and dashes (example: pos-sync)',
+    });
   });
 
   it('no_docstring.py: no help at all still gives a runbook with empty texts and the defaults', async () => {
