@@ -786,13 +786,17 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         }
         const headers: Record<string, string> = { 'Content-Type': 'application/json' };
         if (fault.kind === 429 || fault.kind === 503) headers['Retry-After'] = String(fault.retryAfter);
-        res.writeHead(fault.kind, headers).end(JSON.stringify(FAULT_BODIES[fault.kind](request)));
+        // Two statements: restify (loaded by whole-bot tests in the same process) patches
+        // ServerResponse.writeHead so that it no longer returns the response.
+        res.writeHead(fault.kind, headers);
+        res.end(JSON.stringify(FAULT_BODIES[fault.kind](request)));
         return;
       }
       const reply = answer(request);
       const isText = typeof reply.body === 'string';
       const headers = { ...(reply.body !== undefined && !isText ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...reply.headers };
-      res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : isText ? (reply.body as string) : JSON.stringify(reply.body));
+      res.writeHead(reply.status, headers);
+      res.end(reply.body === undefined ? undefined : isText ? (reply.body as string) : JSON.stringify(reply.body));
     });
   });
 
