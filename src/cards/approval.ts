@@ -27,7 +27,7 @@ export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
   const requester = principalName(job.requester);
   // The requester never approves their own run, so their client never needs the approver view.
   const approvers = input.approverIds.filter((id) => id !== job.requester.id).slice(0, MAX_REFRESH_USER_IDS);
-  return renderCard('approval', {
+  const card = renderCard('approval', {
     jobId: job.id,
     status,
     headline: pending
@@ -51,4 +51,10 @@ export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
     showDecisionButtons: pending && input.viewerIsApprover,
     refreshUserIds: pending ? approvers : null,
   });
+  // Without known approver ids, leave `userIds` out: Teams then refreshes the card for everyone
+  // in conversations of fewer than 60 people, so approvers get their buttons without a click
+  // (an empty list would refresh it for nobody).
+  const refresh = card.refresh as { userIds?: string[] } | null | undefined;
+  if (refresh && approvers.length === 0) delete refresh.userIds;
+  return card;
 }

@@ -45,6 +45,13 @@ describe('approval card', () => {
     expect(refresh.userIds[0]).to.equal('29:bob');
   });
 
+  it('refreshes for everyone (no userIds) when no approver ids are known, so small chats still get per-user views', () => {
+    const shared = render(false, { approverIds: [] });
+    const refresh = shared.refresh as { action: { verb: string }; userIds?: string[] };
+    expect(refresh.action.verb).to.equal(Verb.refreshJob);
+    expect(refresh).to.not.have.property('userIds');
+  });
+
   it('gives the approver variant Approve and Reject for this job', () => {
     const approver = render(true, { decisions: [{ by: bob, decision: 'approved', at: '2025-03-01T10:01:00.000Z' }] });
     const buttons = (approver.actions as { verb: string; data: unknown }[]).map((a) => [a.verb, a.data]);
