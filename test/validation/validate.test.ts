@@ -77,6 +77,7 @@ describe('validateValues: refusals name the parameter, the expectation and an ex
     ['too long', { maxLength: 3 }, 'abcd', /longer than the maximum of 3/, 'example'],
     ['blank where not empty is required', { notEmpty: true }, '   ', /must not be empty or blank/, 'example'],
     ['NUL character', {}, 'a\u0000b', /contains a NUL character/, 'example'],
+    ['unpaired surrogate', {}, 'a\ud800b', /unpaired UTF-16 surrogate/, 'example'],
     ['escape character', {}, 'a\u001b[31m', /control character U\+001B/, 'example'],
     ['right-to-left override', {}, 'abc\u202Etxt.exe', /text-direction character U\+202E/, 'example'],
     ['.NET-only anchors in the definition', { pattern: '\\Aweb\\d+\\z' }, 'web1', /cannot be checked: .*only \.NET understands/, undefined],
