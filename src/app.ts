@@ -1,10 +1,13 @@
 /**
  * Composition root: builds every part from the Config and wires them together, outermost last.
  *
- *   store ← catalog (live, watched) ← executor(s) ← policy
+ *   telemetry (Application Insights when configured) · store · catalog (live, watched, snapshots
+ *   recorded for `new`) · executors: local, plus one per Azure Automation account (with the
+ *   account's published runbooks imported into the catalog) · policy
  *   adapter (CloudAdapter + channel auth) → proactive messenger → outbox (Teams pacing)
- *   job service (store, catalog, executors, policy, outbox, cards)
- *   command router (handlers) ← Teams bot ← HTTP server (restify)
+ *   job service (store, catalog, routed executors, policy, outbox, card renderers, run limits)
+ *   command router (handlers) ← Teams bot ← HTTP server (restify: /api/messages, probes,
+ *   request telemetry, the playground page in development mode)
  *
  * start() refuses an unauthenticated network listener, listens, then resumes jobs left by an
  * earlier process. stop() drains: no new activities, in-flight ones finish, jobs hand over
@@ -21,6 +24,10 @@ import { approvalCard, jobCard } from './cards/index.js';
 import { createLiveCatalog, type LiveCatalog } from './catalog/live-catalog.js';
 import { CommandRouter } from './commands/router.js';
 import type { Config } from './config.js';
+import type { RunbookDefinition } from './domain/runbook.js';
+import { createAutomationClients, type AutomationClientOptions } from './execution/azure/automation-client.js';
+import { AzureAutomationExecutor } from './execution/azure/executor.js';
+import { startRunbookImport } from './execution/azure/runbook-import.js';
 import type { Executor } from './execution/executor.js';
 import { LocalExecutor } from './execution/local/local-executor.js';
 import { systemClock, type Clock } from './jobs/clock.js';
@@ -47,6 +54,8 @@ export interface AppOverrides {
   /** Channel authentication (tests of JWT validation pass their own). */
   botAuthentication?: BotFrameworkAuthentication;
   jobSettings?: Partial<JobServiceSettings>;
+  /** Azure Resource Manager client settings (tests: the local ARM fake's certificate, a static token). */
+  azureClient?: Partial<Omit<AutomationClientOptions, 'account' | 'armEndpoint'>>;
 }
 
 export interface App {
@@ -54,8 +63,8 @@ export interface App {
   readonly store: Store;
   readonly catalog: LiveCatalog;
   readonly jobs: JobService;
-  /** Listens on config.host:config.port and resumes unfinished jobs; resolves with the base URL. */
-  start(): Promise<{ url: string; port: number }>;
+  /** Listens on config.host:config.port and resumes unfinished jobs; resolves with the base URL (and the playground's, when it is on). */
+  start(): Promise<{ url: string; port: number; playgroundUrl?: string }>;
   /** Graceful shutdown; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -69,13 +78,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const store = await createStore(config.store, logger);
   const catalog = await createLiveCatalog({ runbooksDir: config.runbooksDir, logger: logger.child({ component: 'catalog' }), watch: true });
   const stopSnapshots = recordCatalogSnapshots(catalog, store, now, logger);
-  const executor = new LocalExecutor({
+  const local = new LocalExecutor({
     runbooksDir: config.runbooksDir,
     spoolDir: path.join(config.dataDir, 'jobs'),
     outputCapBytes: config.executor.outputCapBytes,
     logger: logger.child({ component: 'executor', executor: 'local' }),
   });
-  const executors: Executor[] = [executor];
+  const azure = config.executor.kind === 'azure' ? azureExecution(config, catalog, store, logger, overrides.azureClient) : undefined;
+  const executors: Executor[] = [local, ...(azure?.executors ?? [])];
   const policy = await createPolicy(config, { logger: logger.child({ component: 'policy' }) });
 
   const adapter = new CloudAdapter(overrides.botAuthentication ?? createBotAuthentication(config));
@@ -83,8 +93,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const jobs = new JobService({
     store,
     catalog,
-    // The local executor runs every runbook here, whatever target its metadata names.
-    executors: new RoutedExecutors(executors, () => executor.name),
+    // Locally every runbook runs here, whatever target it names; with Azure only `Target: local` does.
+    executors: new RoutedExecutors(executors, (runbook, target) => (azure && target !== 'local' ? azure.route(runbook) : local.name)),
     policy: policy.policy,
     messenger: outbox,
     render: { jobCard, approvalCard },
@@ -125,6 +135,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     playground?.close();
     await http.close();
     stopSnapshots();
+    azure?.stopImport();
     await catalog.close();
     await Promise.all(executors.map((e) => e.close()));
     policy.close();
@@ -144,7 +155,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const address = await http.listen(config.port, config.host);
       const report = await jobs.startMaintenance();
       if (report.reattached.length || report.lost.length || report.finalCardsDelivered.length) logger.info({ ...report }, 'resumed jobs of an earlier run');
-      return { url: baseUrl(address.address, address.port), port: address.port };
+      const url = baseUrl(address.address, address.port);
+      return { url, port: address.port, playgroundUrl: playground ? `${url}/` : undefined };
     },
     stop() {
       stopping ??= stop();
@@ -168,6 +180,64 @@ function recordCatalogSnapshots(catalog: LiveCatalog, store: Store, now: () => D
   };
   record();
   return catalog.onChange(record);
+}
+
+/**
+ * Azure Automation: one executor per configured account (tracking all of that account's jobs
+ * with batched list calls), the account's published runbooks merged into the catalog (refreshed
+ * periodically), and each runbook routed to the account that publishes it — the first account
+ * for a runbook known only from a local script.
+ */
+function azureExecution(
+  config: Config,
+  catalog: LiveCatalog,
+  store: Store,
+  logger: Logger,
+  clientOptions: AppOverrides['azureClient'],
+): { executors: Executor[]; route: (runbook: RunbookDefinition) => string; stopImport: () => void } {
+  const log = logger.child({ component: 'executor', executor: 'azure' });
+  const clients = createAutomationClients(config.executor.azure, clientOptions);
+  const executors = clients.map(
+    (client) =>
+      new AzureAutomationExecutor({
+        client,
+        pollIntervalMs: config.executor.azure.pollIntervalMs,
+        resumeCursor: (jobId) => lastOutputAt(store, jobId),
+        logger: log,
+      }),
+  );
+  let accountOf = new Map<string, string>();
+  const runbookImport = startRunbookImport({
+    clients,
+    intervalMs: AZURE_IMPORT_INTERVAL_MS,
+    logger: log,
+    onDefinitions: (definitions, report) => {
+      accountOf = report.accountOf;
+      catalog.setPublished(definitions);
+    },
+  });
+  const fallback = clients[0].account.name;
+  return {
+    executors,
+    route: (runbook) => `azure:${accountOf.get(runbook.name.toLowerCase()) ?? fallback}`,
+    stopImport: () => runbookImport.stop(),
+  };
+}
+
+/** How often the runbooks published in Azure Automation are read again. */
+const AZURE_IMPORT_INTERVAL_MS = 5 * 60_000;
+const OUTPUT_PAGE = 1000;
+
+/** When the last output stored for a job was written: where a reattached Azure job resumes. */
+async function lastOutputAt(store: Store, jobId: string): Promise<string | undefined> {
+  let last: string | undefined;
+  for (let after = 0; ; ) {
+    const page = await store.readOutput(jobId, after, OUTPUT_PAGE);
+    if (page.length === 0) return last;
+    last = page[page.length - 1].at;
+    after = page[page.length - 1].seq;
+    if (page.length < OUTPUT_PAGE) return last;
+  }
 }
 
 function baseUrl(address: string, port: number): string {

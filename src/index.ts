@@ -19,11 +19,12 @@ async function main(): Promise<void> {
   // Loaded only once the configuration is known to be good, so a mistake is reported at once.
   const { buildApp } = await import('./app.js');
   const app = await buildApp(config, { logger });
-  const { url } = await app.start();
+  const { url, playgroundUrl } = await app.start();
   logger.info(
     { event: 'listening', url, readyMs: Math.round(process.uptime() * 1000), development: config.development, executor: config.executor.kind, store: config.store.kind },
     `Switchboard is listening on ${url}`,
   );
+  if (playgroundUrl) logger.info({ url: playgroundUrl }, `Playground (chat with the bot in a browser): ${playgroundUrl}`);
   logger.info(howToTalk(url, config.development));
 
   let stopping = false;

@@ -79,19 +79,11 @@ describe('integration: finding runbooks', function () {
   });
 
   it('lists a script added while running: search, help and what is new', async () => {
-    const changed = new Promise<void>((resolve) => {
-      const stop = harness.app.catalog.onChange((runbooks) => {
-        if (runbooks.some((r) => r.name === 'Rotate-Certificate')) {
-          stop();
-          resolve();
-        }
-      });
-    });
     await writeFile(
       path.join(harness.runbooksDir, 'Rotate-Certificate.py'),
       '"""Rotates the TLS certificate of a web farm.\n\nCategory: Security\nTags: tls\n"""\nimport argparse\np = argparse.ArgumentParser()\np.add_argument("--farm", required=True, help="Web farm")\np.parse_args()\nprint("rotated")\n',
     );
-    await changed;
+    await harness.untilRunbook('Rotate-Certificate');
     expect(activityText((await harness.say(personalChat(), 'search certificate')).activity)).to.contain('Rotate-Certificate');
     expect(cardText((await harness.ask(personalChat(), 'help Rotate-Certificate')).card)).to.contain('Web farm');
     // The snapshot of the change is recorded asynchronously after the reload.

@@ -7,7 +7,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { ConnectorRecorder, type RecordedRequest } from '../support/connector-recorder.js';
@@ -48,6 +48,8 @@ export function statusOf(card: Card): string | undefined {
 export interface HarnessOptions {
   /** Extra environment for loadConfig (e.g. LOG_LEVEL). */
   env?: Record<string, string>;
+  /** buildApp overrides (e.g. Azure client settings for the local ARM fake). */
+  overrides?: AppOverrides;
 }
 
 export class Harness {
@@ -75,7 +77,7 @@ export class Harness {
       RUNBOOKS_DIR: runbooksDir,
       ...options.env,
     });
-    const app = await buildApp(config, { logger: silentLogger() });
+    const app = await buildApp(config, { logger: silentLogger(), ...options.overrides });
     const { url } = await app.start();
     return new Harness(app, url, recorder, runbooksDir, tempDir);
   }
@@ -113,6 +115,19 @@ export class Harness {
     const { status, body } = await postActivity(this.url, activity);
     if (status !== 200) throw new Error(`Invoke ${action.verb} answered ${status}: ${JSON.stringify(body)}`);
     return invokeCard(body);
+  }
+
+  /** Resolves once the live catalog lists `name` (at once if it does already). */
+  untilRunbook(name: string): Promise<void> {
+    const { catalog } = this.app;
+    if (catalog.get(name)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const stop = catalog.onChange(() => {
+        if (!catalog.get(name)) return;
+        stop();
+        resolve();
+      });
+    });
   }
 
   /** Posts a message without waiting for an answer (a started run answers with its job card, posted separately). */

@@ -1,0 +1,77 @@
+/**
+ * The whole bot with EXECUTOR=azure against the local Azure Resource Manager fake: published
+ * runbooks join the catalog, a typed run becomes an Azure Automation job, and the one job card
+ * follows the job's Azure status and output to the end.
+ */
+import { expect } from 'chai';
+import { cardText, personalChat, someone } from '../support/activities.js';
+import { fakeArmClientOptions, startFakeArm, TEST_ACCOUNT, type FakeArm } from '../support/fake-arm.js';
+import { Harness, statusOf } from './harness.js';
+
+describe('integration: running on Azure Automation', function () {
+  this.timeout(60_000);
+  let fake: FakeArm;
+  let harness: Harness;
+
+  before(async () => {
+    fake = await startFakeArm();
+    fake.account(TEST_ACCOUNT).addRunbook({
+      name: 'Restart-AppPool',
+      description: 'Restarts an IIS application pool',
+      parameters: { Server: { type: 'System.String', isMandatory: true, position: 0 }, Pool: { type: 'System.String', isMandatory: false, position: 1 } },
+      tags: { category: 'IIS' },
+    });
+    const { armEndpoint, ...clientOptions } = fakeArmClientOptions(fake);
+    const account = TEST_ACCOUNT;
+    harness = await Harness.start({
+      env: {
+        EXECUTOR: 'azure',
+        AZURE_AUTOMATION_ACCOUNTS: `${account.name}=${account.subscriptionId}/${account.resourceGroup}/${account.accountName}`,
+        AZURE_ARM_ENDPOINT: armEndpoint,
+        AZURE_POLL_INTERVAL_MS: '100',
+      },
+      overrides: { azureClient: clientOptions },
+    });
+  });
+  after(async () => {
+    await harness?.close();
+    await fake?.close();
+  });
+
+  it('lists the runbooks published in the account', async () => {
+    await harness.untilRunbook('Restart-AppPool');
+    const { card } = await harness.ask(personalChat(), 'help Restart-AppPool');
+    expect(cardText(card)).to.contain('Restarts an IIS application pool').and.contain('Server');
+  });
+
+  it('runs a typed command as an Azure job and follows it on one card to completion', async () => {
+    harness.user = someone();
+    const place = personalChat(harness.user);
+    const from = harness.recorder.mark();
+    const created = fake.nextJob();
+    await harness.post(place, 'run Restart-AppPool -Server web01 -Pool api');
+    const job = await created;
+    expect(job.runbook).to.equal('Restart-AppPool');
+    expect(job.parameters).to.deep.equal({ Server: '"web01"', Pool: '"api"' });
+
+    const posted = await harness.postedJobCard(place, 'Restart-AppPool', from);
+    job.setStatus('Running');
+    job.write('Output', 'Stopping pool api on web01');
+    job.write('Output', 'Pool api started');
+    job.setStatus('Completed');
+    const final = await harness.jobCardWithStatus(posted.activityId, 'Completed', from);
+    expect(cardText(final)).to.contain('Pool api started').and.contain('azure:prod');
+    expect(statusOf(final)).to.equal('Completed');
+  });
+
+  it('still runs local scripts (target local, the default for a script) on this machine', async () => {
+    harness.user = someone();
+    const place = personalChat(harness.user);
+    const from = harness.recorder.mark();
+    const jobsBefore = fake.jobs.length;
+    await harness.post(place, 'run Get-Greeting -name Local');
+    const posted = await harness.postedJobCard(place, 'Get-Greeting', from);
+    expect(cardText(await harness.jobCardWithStatus(posted.activityId, 'Completed', from))).to.contain('Hello, Local!');
+    expect(fake.jobs.length).to.equal(jobsBefore);
+  });
+});
