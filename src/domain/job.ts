@@ -39,6 +39,15 @@ export interface Principal {
   tenantId?: string;
 }
 
+/**
+ * Same person: the Teams user id, or the Entra (AAD) object id when both sides carry one.
+ * Object ids are GUIDs, so they compare case-insensitively.
+ */
+export function samePerson(a: Principal, b: Principal): boolean {
+  if (a.id === b.id) return true;
+  return Boolean(a.aadObjectId && b.aadObjectId && a.aadObjectId.toLowerCase() === b.aadObjectId.toLowerCase());
+}
+
 export interface Job {
   /** Short id users type: `job 4k2x`, `cancel 4k2x`. */
   id: string;

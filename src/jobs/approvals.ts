@@ -5,7 +5,7 @@
  * request nobody decided in time is rejected as expired. The last approval starts the run.
  */
 import type { ConversationInfo } from '../domain/conversation.js';
-import { SECRET_MASK, type ApprovalRecord, type ApprovalRule, type Job, type JobStatus, type Principal } from '../domain/job.js';
+import { SECRET_MASK, samePerson, type ApprovalRecord, type ApprovalRule, type Job, type JobStatus, type Principal } from '../domain/job.js';
 import type { AdaptiveCard } from '../domain/message.js';
 import type { ParameterValue, RunbookDefinition } from '../domain/runbook.js';
 import type { Executor } from '../execution/executor.js';
@@ -14,7 +14,7 @@ import { validateValues } from '../validation/validate.js';
 import { describeError, isoNow, type JobLayer } from './job-layer.js';
 import type { JobRuns } from './job-runs.js';
 import type { JobTracker, Outcome } from './job-tracker.js';
-import { placeOf, samePerson } from './place.js';
+import { placeOf } from './place.js';
 import type { DecisionResult } from './results.js';
 
 const SECRETS_GONE =

@@ -13,7 +13,7 @@
  *   takes over jobs whose lease is free (JobResumer); approvals live in Approvals.
  */
 import type { ConversationInfo } from '../domain/conversation.js';
-import { isFinal, type Job, type Principal } from '../domain/job.js';
+import { isFinal, samePerson, type Job, type Principal } from '../domain/job.js';
 import type { AdaptiveCard } from '../domain/message.js';
 import type { RunbookDefinition } from '../domain/runbook.js';
 import { ExecutionError, type Executor } from '../execution/executor.js';
@@ -25,7 +25,7 @@ import { newFormId, newJobId } from './ids.js';
 import { sharedViewer, type CardViewer } from './job-cards.js';
 import { createJobLayer, describeError, isoNow, type JobLayer, type JobServiceDeps } from './job-layer.js';
 import { JobRuns } from './job-runs.js';
-import { placeOf, samePerson } from './place.js';
+import { placeOf } from './place.js';
 import { canView, checkFormSubmit, prefillFrom, type FormInputs } from './requests.js';
 import { JobResumer } from './resume.js';
 import type { CancelResult, DecisionResult, IssueFormResult, OutputPage, ResumeReport, SubmitResult } from './results.js';

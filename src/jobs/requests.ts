@@ -6,7 +6,7 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { ConversationInfo } from '../domain/conversation.js';
-import { SECRET_MASK, type Job, type Principal } from '../domain/job.js';
+import { SECRET_MASK, samePerson, type Job, type Principal } from '../domain/job.js';
 import type { ParameterValue, RunbookDefinition } from '../domain/runbook.js';
 import type { FormGrant, Store } from '../store/store.js';
 import { isSecretParameter } from '../validation/mask.js';
@@ -14,7 +14,6 @@ import { printable } from '../validation/text-safety.js';
 import { findParameter } from '../validation/validate.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { Clock } from './clock.js';
-import { samePerson } from './place.js';
 import type { SubmitResult } from './results.js';
 
 /**

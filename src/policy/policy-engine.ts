@@ -9,7 +9,7 @@
  * A rule matches when its runbook selectors, places, people and condition all match. Granting
  * conditions must hold for every element of a list value; denying ones trigger on any element.
  */
-import type { Principal } from '../domain/job.js';
+import { samePerson, type Principal } from '../domain/job.js';
 import type { ParameterValue, RunbookDefinition } from '../domain/runbook.js';
 import type { Logger } from '../logging/logger.js';
 import { evaluateCondition } from './condition.js';
@@ -111,11 +111,6 @@ function describePlace(place: Place): string {
   if (place.kind === 'personal') return 'in a personal chat';
   if (place.kind === 'groupChat') return place.name ? `in the group chat "${place.name}"` : 'in this group chat';
   return place.name ? `in the channel "${place.name}"` : 'in this channel';
-}
-
-function samePerson(a: Principal, b: Principal): boolean {
-  if (a.id === b.id) return true;
-  return Boolean(a.aadObjectId && b.aadObjectId && a.aadObjectId.toLowerCase() === b.aadObjectId.toLowerCase());
 }
 
 export class PolicyEngine implements Policy {
