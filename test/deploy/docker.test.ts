@@ -30,7 +30,8 @@ describe('Dockerfile', () => {
     const prune = instructions.findIndex((l) => /npm ci --omit=dev/.test(l));
     expect(build).to.be.at.least(0);
     expect(prune).to.be.at.least(build);
-    const runtime = instructions.slice(instructions.findLastIndex((l) => l.startsWith('FROM ')));
+    const stages = instructions.map((l, i) => (l.startsWith('FROM ') ? i : -1)).filter((i) => i >= 0);
+    const runtime = instructions.slice(stages[stages.length - 1]);
     expect(runtime.some((l) => /COPY --from=build \/app\/node_modules/.test(l))).to.equal(true);
     expect(runtime.some((l) => /COPY .*src/.test(l)), 'no TypeScript sources in the runtime image').to.equal(false);
   });
