@@ -180,6 +180,16 @@ describe('integration: running runbooks', function () {
     expect(list).to.contain("the quota message doesn't say which disk").and.contain(`Invoke-Failure · job ${posted.jobId}`).and.contain('typing run every time is slow');
   });
 
+  it('shows the audit trail of a job to auditors (everyone, in development mode)', async () => {
+    const place = personalChat(harness.user);
+    const from = harness.recorder.mark();
+    await harness.post(place, 'run Get-Greeting -name Audited');
+    const posted = await harness.postedJobCard(place, 'Get-Greeting', from);
+    await harness.jobCardWithStatus(posted.activityId, 'Completed', from);
+    const text = cardText((await harness.ask(place, `audit ${posted.jobId}`)).card);
+    for (const action of ['job.created', 'job.started', 'job.finished']) expect(text).to.contain(action);
+  });
+
   it('delivers the final card through Teams throttling (429 with Retry-After)', async () => {
     const place = personalChat(harness.user);
     let throttled = 0;

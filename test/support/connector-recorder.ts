@@ -20,7 +20,6 @@ export interface RecordedRequest {
   /** The activity replied to (reply) or replaced (update). */
   targetActivityId?: string;
   // The wire JSON exactly as the bot sent it.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   activity: any;
   /** Status the recorder answered with. */
   status: number;
