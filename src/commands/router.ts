@@ -6,6 +6,7 @@
 import type { ConversationInfo } from '../domain/conversation.js';
 import type { Principal } from '../domain/job.js';
 import type { AdaptiveCard, CardAction, OutgoingMessage } from '../domain/message.js';
+import { Verb } from '../cards/index.js';
 import { answerAction } from './action-router.js';
 import { requestOf, type CommandServices } from './context.js';
 import type { IncomingTurn, TurnHandlers } from './handlers.js';
@@ -25,7 +26,11 @@ export class CommandRouter implements TurnHandlers {
 
   async action(turn: IncomingTurn, action: CardAction): Promise<AdaptiveCard> {
     const request = requestOf(this.services, turn.user, turn.conversation);
-    return answerAction(request, action, turn).catch((error: unknown) => asMistakeMessage(error).card!);
+    // A card answered with a mistake replaces the clicked card, so it offers the way back.
+    return answerAction(request, action, turn).catch((error: unknown) => {
+      if (error instanceof CommandMistake) return mistakeCard(error, [{ title: '☰ Menu', verb: Verb.menu, data: {} }]);
+      throw error;
+    });
   }
 
   welcome(conversation: ConversationInfo, by: Principal, reason: 'installed' | 'channelCreated'): Promise<OutgoingMessage | undefined> {

@@ -43,6 +43,19 @@ describe('integration: finding runbooks', function () {
     expect(findAction(form, 'submitRun').data).to.have.property('formId').that.is.a('string');
   });
 
+  it('explains a command with help <command>', async () => {
+    const { card } = await harness.ask(personalChat(), 'help run');
+    expect(cardText(card)).to.contain('run <runbook> -Param value').and.contain('run Restart-AppPool -Server web01');
+  });
+
+  it('answers an empty search from the menu with what to type and the way back to the menu', async () => {
+    const place = personalChat();
+    const menu = await harness.ask(place, 'menu');
+    const answer = await harness.click(place, findAction(menu.card, 'search'), menu.activityId, { query: '  ' });
+    expect(cardText(answer)).to.contain('Search needs some words');
+    expect(findAction(answer, 'menu')).to.include({ verb: 'menu' });
+  });
+
   it('searches by words and pages nothing into one giant card', async () => {
     const { card } = await harness.ask(personalChat(), 'search greet');
     expect(cardText(card)).to.contain('Get-Greeting').and.not.contain('Move-Storage');
