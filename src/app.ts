@@ -103,7 +103,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     instanceId: config.instanceId,
     clock,
     requestLimiter: new SlidingRequestLimiter(DEFAULT_REQUEST_LIMITS),
-    settings: overrides.jobSettings,
+    settings: {
+      leaseTtlMs: config.jobs.leaseTtlMs,
+      leaseRenewMs: Math.round(config.jobs.leaseTtlMs / 3),
+      resumeEveryMs: config.jobs.resumeEveryMs,
+      ...overrides.jobSettings,
+    },
   });
 
   const router = new CommandRouter({ catalog, store, policy: policy.policy, jobs, clock: now, logger });

@@ -55,6 +55,13 @@ export interface Config {
   appInsightsConnectionString?: string;
   /** Identifies this process in leases (several instances share one store). */
   instanceId: string;
+  /** Job tracking when several instances share one store. */
+  jobs: {
+    /** How long a job's lease lasts unrenewed: how soon another instance takes over a dead one's jobs (renewed at a third of it). */
+    leaseTtlMs: number;
+    /** How often jobs nobody tracks, expired approvals and undelivered final cards are picked up. */
+    resumeEveryMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -200,6 +207,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     graphEndpoint: env.GRAPH_ENDPOINT || 'https://graph.microsoft.com',
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
     instanceId: env.INSTANCE_ID || `${process.pid}@${env.WEBSITE_INSTANCE_ID || env.HOSTNAME || 'local'}`,
+    jobs: {
+      leaseTtlMs: int(env, 'JOB_LEASE_TTL_MS', 60_000, problems, 3_000),
+      resumeEveryMs: int(env, 'JOB_RESUME_INTERVAL_MS', 30_000, problems, 500),
+    },
   };
 
   if (!config.development && config.bot.allowedTenants.length === 0 && config.bot.appType === 'MultiTenant')
