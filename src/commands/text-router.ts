@@ -1,6 +1,6 @@
 /**
  * Typed commands: the first word names the command, the rest is handed to its handler as typed
- * (only `run` and `new` need words split, and free text such as a friction report must keep its
+ * (only `run` needs its words split, and free text such as a friction report must keep its
  * apostrophes). An empty message opens the menu. An unknown first word gets "did you mean" — or,
  * when it is a runbook's name, the hint to run it.
  */

@@ -126,4 +126,25 @@ describe('bot edge', () => {
     expect(error).to.be.instanceOf(DeliveryError);
     expect(error).to.include({ statusCode: 429, transient: true, retryAfterMs: 0 });
   });
+
+  it('drains: refuses new activities with 503 and Retry-After, reports draining, and waits for the one in flight', async () => {
+    const place = personalChat();
+    const release = recorder.hold();
+    const inFlight = postActivity(url, message(recorder.url, place, 'slow'));
+    await recorder.waitFor((r) => r.conversationId === place.conversationId);
+    let drained = false;
+    const draining = http.drain().then(() => (drained = true));
+
+    const refused = await fetch(new URL('/api/messages', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message(recorder.url, personalChat(), 'late')) });
+    expect(refused.status).to.equal(503);
+    expect(refused.headers.get('retry-after')).to.equal('5');
+    const ready = await fetch(new URL('/readyz', url));
+    expect(ready.status).to.equal(503);
+    expect(await ready.json()).to.include({ status: 'draining' });
+    expect(drained).to.equal(false);
+
+    release();
+    expect((await inFlight).status).to.equal(200);
+    await draining;
+  });
 });
