@@ -70,7 +70,17 @@ function howToTalk(url: string, development: boolean): string {
   return lines.join('\n');
 }
 
+/** What went wrong at start, in words for the common cases; the stack only for the unexpected. */
+function startFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') return `${(error as Error).message}. Another process uses that port: stop it, or set PORT to a free one.`;
+  if (code === 'EACCES') return `${(error as Error).message}. Ports below 1024 need privileges: set PORT to 1024 or above (default 3978).`;
+  // Refusing to listen unauthenticated on a network (src/server/auth.ts) explains itself.
+  if (error instanceof Error && error.name === 'UnsafeStartError') return error.message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 main().catch((error: unknown) => {
-  process.stderr.write(`Switchboard could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`Switchboard could not start: ${startFailure(error)}\n`);
   process.exit(1);
 });

@@ -79,6 +79,15 @@ describe('integration: the bot process', function () {
     });
   });
 
+  it('refuses to listen on the network without authentication, saying what to set', async () => {
+    const error = await startBotProcess({ env: { ...env, HOST: '0.0.0.0', SWITCHBOARD_DEV: '' } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).to.contain('exited (1)').and.contain('Refusing to start').and.contain('MicrosoftAppId');
+    expect(error?.message).to.not.contain('    at ');
+  });
+
   it('refuses a bad configuration with every problem named, exit code 2', async () => {
     const started = startBotProcess({ env: { ...env, PORT: 'eighty', STORE: 'mysql' } });
     const error = await started.then(
