@@ -25,14 +25,16 @@ import type { IncomingTurn, TurnHandlers } from '../commands/handlers.js';
 import type { Logger } from '../logging/logger.js';
 import { commandTextOf, principalOf, tenantOf } from './activity-mapping.js';
 import type { ConversationRegistry } from './conversation-registry.js';
-import { activityOf } from './outgoing.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 export interface SwitchboardBotOptions {
   handlers: TurnHandlers;
   conversations: ConversationRegistry;
-  /** Posts into conversations other than the current one (a newly created channel). */
+  /**
+   * Everything the bot says goes through it — answers, welcome cards, job cards — so one paced
+   * queue per conversation (the outbox) sees all of it and keeps within Teams' limits.
+   */
   messenger: Messenger;
   /** Whether activities from this Entra tenant are served at all (ALLOWED_TENANTS). */
   servesTenant: (tenantId: string | undefined) => boolean;
@@ -105,13 +107,13 @@ export class SwitchboardBot extends TeamsActivityHandler {
       user: principalOf(context.activity),
       conversation,
       text: context.activity.type === 'message' ? commandTextOf(context.activity) : '',
-      reply: async (message) => (await context.sendActivity(activityOf(message)))?.id ?? '',
+      reply: (message) => this.options.messenger.send(conversation, message),
     };
   }
 
   private async welcome(context: TurnContext, conversation: ConversationInfo): Promise<void> {
     const message = await this.options.handlers.welcome(conversation, principalOf(context.activity), 'installed');
-    if (message) await context.sendActivity(activityOf(message));
+    if (message) await this.options.messenger.send(conversation, message);
   }
 
   /**

@@ -86,13 +86,15 @@ export class Harness {
     return this.recorder.url;
   }
 
-  /** Sends a message and resolves with the bot's first answer to it. */
+  /**
+   * Sends a message and resolves with the bot's first answer to it: the next message (not an
+   * update) in that conversation. Everything the bot says goes through its outbox, as a
+   * proactive message, so answers are not replies to the message's id.
+   */
   async say(place: TeamsPlace, text: string, user: TeamsUser = this.user): Promise<RecordedRequest> {
-    const activity = message(this.serviceUrl, place, text, user);
     const from = this.recorder.mark();
-    const { status } = await postActivity(this.url, activity);
-    if (status !== 200) throw new Error(`POST /api/messages answered ${status} for "${text}"`);
-    return this.recorder.waitFor((r) => r.conversationId === place.conversationId && r.activity.replyToId === activity.id, {
+    await this.post(place, text, user);
+    return this.recorder.waitFor((r) => r.conversationId === place.conversationId && r.operation !== 'update' && r.status < 300, {
       from,
       description: `the answer to "${text}"`,
     });
