@@ -253,7 +253,8 @@ async function lastOutputAt(store: Store, jobId: string): Promise<string | undef
 /**
  * Teams counts messages when they arrive, the outbox when it sends them: a message that travels
  * faster than the one sent a window earlier would land inside that window. Measured on loopback,
- * a burst of 12 answers put 8 arrivals into one second without a margin.
+ * a burst of 12 messages to one conversation through the outbox put 8 arrivals into one second
+ * without a margin.
  */
 const JITTER_MARGIN_MS = 150;
 

@@ -25,6 +25,7 @@ import type { IncomingTurn, TurnHandlers } from '../commands/handlers.js';
 import type { Logger } from '../logging/logger.js';
 import { commandTextOf, principalOf, tenantOf } from './activity-mapping.js';
 import type { ConversationRegistry } from './conversation-registry.js';
+import { activityOf } from './outgoing.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -32,8 +33,8 @@ export interface SwitchboardBotOptions {
   handlers: TurnHandlers;
   conversations: ConversationRegistry;
   /**
-   * Everything the bot says goes through it — answers, welcome cards, job cards — so one paced
-   * queue per conversation (the outbox) sees all of it and keeps within Teams' limits.
+   * Posts into conversations other than the current one (a newly created channel). Answers to the
+   * activity itself are replies to it, sent in its turn.
    */
   messenger: Messenger;
   /** Whether activities from this Entra tenant are served at all (ALLOWED_TENANTS). */
@@ -107,13 +108,13 @@ export class SwitchboardBot extends TeamsActivityHandler {
       user: principalOf(context.activity),
       conversation,
       text: context.activity.type === 'message' ? commandTextOf(context.activity) : '',
-      reply: (message) => this.options.messenger.send(conversation, message),
+      reply: async (message) => (await context.sendActivity(activityOf(message)))?.id ?? '',
     };
   }
 
   private async welcome(context: TurnContext, conversation: ConversationInfo): Promise<void> {
     const message = await this.options.handlers.welcome(conversation, principalOf(context.activity), 'installed');
-    if (message) await this.options.messenger.send(conversation, message);
+    if (message) await context.sendActivity(activityOf(message));
   }
 
   /**

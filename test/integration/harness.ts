@@ -86,15 +86,11 @@ export class Harness {
     return this.recorder.url;
   }
 
-  /**
-   * Sends a message and resolves with the bot's first answer to it: the next message (not an
-   * update) in that conversation. Everything the bot says goes through its outbox, as a
-   * proactive message, so answers are not replies to the message's id.
-   */
+  /** Sends a message and resolves with the bot's answer: its reply to that message. */
   async say(place: TeamsPlace, text: string, user: TeamsUser = this.user): Promise<RecordedRequest> {
     const from = this.recorder.mark();
-    await this.post(place, text, user);
-    return this.recorder.waitFor((r) => r.conversationId === place.conversationId && r.operation !== 'update' && r.status < 300, {
+    const { id } = await this.post(place, text, user);
+    return this.recorder.waitFor((r) => r.conversationId === place.conversationId && r.activity.replyToId === id, {
       from,
       description: `the answer to "${text}"`,
     });
