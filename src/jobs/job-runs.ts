@@ -9,6 +9,8 @@ import { describeError, isoNow, type JobLayer } from './job-layer.js';
 import { JobTracker } from './job-tracker.js';
 
 const leaseKey = (jobId: string) => `job:${jobId}`;
+/** Lease renewals sent at once. */
+const RENEW_BATCH = 32;
 
 export class JobRuns {
   private readonly trackers = new Map<string, JobTracker>();
@@ -129,16 +131,28 @@ export class JobRuns {
     void tracked.finally(() => this.background.delete(tracked));
   }
 
-  /** Keeps the leases of everything this instance holds; lets go of jobs someone else took over. */
+  /**
+   * Keeps the leases of everything this instance holds; lets go of jobs someone else took over.
+   * Renewals go out together (in batches): one after the other, a round over many jobs on a slow
+   * store outlasted the TTL itself, and another instance took over runs whose owner was alive.
+   */
   async renewLeases(): Promise<void> {
+    const ids = [...this.claimed];
+    for (let i = 0; i < ids.length; i += RENEW_BATCH) await Promise.all(ids.slice(i, i + RENEW_BATCH).map((id) => this.renewLease(id)));
+  }
+
+  private async renewLease(id: string): Promise<void> {
     const { deps, settings, clock, log } = this.layer;
-    for (const id of [...this.claimed]) {
-      if (await deps.store.acquireLease(leaseKey(id), deps.instanceId, settings.leaseTtlMs, new Date(clock.now()))) continue;
-      log.warn({ job: id }, 'lease lost to another instance; it tracks the job from now on');
-      const tracker = this.trackers.get(id);
-      if (tracker) this.abandon(tracker);
-      this.claimed.delete(id);
+    try {
+      if (await deps.store.acquireLease(leaseKey(id), deps.instanceId, settings.leaseTtlMs, new Date(clock.now()))) return;
+    } catch (error) {
+      log.warn({ job: id, err: error }, 'lease renewal failed; it is tried again next round');
+      return;
     }
+    log.warn({ job: id }, 'lease lost to another instance; it tracks the job from now on');
+    const tracker = this.trackers.get(id);
+    if (tracker) this.abandon(tracker);
+    this.claimed.delete(id);
   }
 
   /**
