@@ -92,7 +92,7 @@ export function expectEveryFinalCardOnce(
     const what = `final cards of job ${delivery.jobId}`;
     expect(delivery.messages.size, `${what}: messages`).to.equal(1);
     expect(delivery.posts, `${what}: posted as new messages`).to.be.at.most(1);
-    expect(new Set(delivery.statuses), what).to.deep.equal(new Set([status]));
+    expect([...new Set(delivery.statuses)], what).to.deep.equal([status]);
     if (delivery.statuses.length === 1) continue;
     repeatedUpdates += delivery.statuses.length - 1;
     const crash = (options.kills ?? []).find((at) => at >= delivery.firstAt);
