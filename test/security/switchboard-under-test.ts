@@ -145,13 +145,17 @@ export class SwitchboardUnderTest {
     return exchange;
   }
 
-  /** Sends a message and resolves with the bot's reply to it. */
+  /**
+   * Sends a message and resolves with the bot's answer: the next new message (not an update) in
+   * that conversation. Answers go through the bot's paced outbox as proactive messages, so they
+   * are not replies to the message's id.
+   */
   async say(place: TeamsPlace, text: string, user: TeamsUser = ADA): Promise<RecordedRequest> {
     const activity = message(this.recorder.url, place, text, user);
     const from = this.recorder.mark();
     const { status } = await this.post(activity);
     if (status !== 200) throw new Error(`POST /api/messages answered ${status} for "${text}"`);
-    return this.recorder.waitFor((r) => r.conversationId === place.conversationId && r.activity.replyToId === activity.id, {
+    return this.recorder.waitFor((r) => r.conversationId === place.conversationId && r.operation !== 'update' && r.status < 300, {
       from,
       description: `the answer to "${text}"`,
     });
