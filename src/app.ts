@@ -43,6 +43,7 @@ import { createHttpServer, type HttpServer } from './server/http-server.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { createPlayground, playgroundUnavailable } from './server/playground/playground.js';
+import { dependencyTelemetryPolicy } from './telemetry/azure-dependencies.js';
 import { createTelemetry, type Telemetry } from './telemetry/index.js';
 import { startJobMetrics } from './telemetry/job-metrics.js';
 import { trackRequests } from './telemetry/request-telemetry.js';
@@ -76,7 +77,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const now = () => new Date(clock.now());
   const telemetry = overrides.telemetry ?? (await createTelemetry(config.appInsightsConnectionString, logger.child({ component: 'telemetry' })));
 
-  const store = await createStore(config.store, logger);
+  // Calls to Azure (Tables, Automation) are reported as dependencies when telemetry is on.
+  const azurePolicies = [dependencyTelemetryPolicy(telemetry)];
+  const store = await createStore(config.store, logger, { azurePolicies });
   const catalog = await createLiveCatalog({ runbooksDir: config.runbooksDir, logger: logger.child({ component: 'catalog' }), watch: true });
   const stopSnapshots = recordCatalogSnapshots(catalog, store, now, logger);
   const local = new LocalExecutor({
@@ -85,7 +88,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     outputCapBytes: config.executor.outputCapBytes,
     logger: logger.child({ component: 'executor', executor: 'local' }),
   });
-  const azure = config.executor.kind === 'azure' ? azureExecution(config, catalog, store, logger, overrides.azureClient) : undefined;
+  const azure =
+    config.executor.kind === 'azure'
+      ? azureExecution(config, catalog, store, logger, { policies: azurePolicies, ...overrides.azureClient })
+      : undefined;
   const executors: Executor[] = [local, ...(azure?.executors ?? [])];
   const policy = await createPolicy(config, { logger: logger.child({ component: 'policy' }) });
 

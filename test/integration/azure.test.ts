@@ -6,12 +6,21 @@
 import { expect } from 'chai';
 import { cardText, personalChat, someone } from '../support/activities.js';
 import { fakeArmClientOptions, startFakeArm, TEST_ACCOUNT, type FakeArm } from '../support/fake-arm.js';
+import type { Telemetry } from '../../src/telemetry/telemetry.js';
 import { Harness, statusOf } from './harness.js';
+
+type Dependency = Parameters<Telemetry['dependency']>[0];
+
+/** Telemetry that keeps the dependencies reported to it. */
+function recordingTelemetry(dependencies: Dependency[]): Telemetry {
+  return { event() {}, metric() {}, dependency: (d) => void dependencies.push(d), async flush() {} };
+}
 
 describe('integration: running on Azure Automation', function () {
   this.timeout(60_000);
   let fake: FakeArm;
   let harness: Harness;
+  const dependencies: Dependency[] = [];
 
   before(async () => {
     fake = await startFakeArm();
@@ -30,7 +39,7 @@ describe('integration: running on Azure Automation', function () {
         AZURE_ARM_ENDPOINT: armEndpoint,
         AZURE_POLL_INTERVAL_MS: '100',
       },
-      overrides: { azureClient: clientOptions },
+      overrides: { azureClient: clientOptions, telemetry: recordingTelemetry(dependencies) },
     });
   });
   after(async () => {
@@ -62,6 +71,16 @@ describe('integration: running on Azure Automation', function () {
     const final = await harness.jobCardWithStatus(posted.activityId, 'Completed', from);
     expect(cardText(final)).to.contain('Pool api started').and.contain('azure:prod');
     expect(statusOf(final)).to.equal('Completed');
+  });
+
+  it('reports every Azure Resource Manager call as a dependency, with ids out of the name', async () => {
+    await harness.untilRunbook('Restart-AppPool');
+    const arm = dependencies.filter((d) => d.target === new URL(fake.url).host);
+    expect(arm.length, 'dependencies reported for the ARM fake').to.be.greaterThan(0);
+    const listRunbooks = arm.find((d) => d.name.startsWith('GET ') && d.name.endsWith('/runbooks'));
+    expect(listRunbooks, `runbook list among ${arm.map((d) => d.name).join(', ')}`).to.not.equal(undefined);
+    expect(listRunbooks!.success).to.equal(true);
+    expect(listRunbooks!.name).to.not.contain(TEST_ACCOUNT.subscriptionId);
   });
 
   it('still runs local scripts (target local, the default for a script) on this machine', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { TableServiceClient } from '@azure/data-tables';
 import { expect } from 'chai';
 import { silentLogger } from '../../src/logging/logger.js';
@@ -29,9 +30,12 @@ describe('createStore', function () {
   it('opens a ready Azure Tables store with every table created', async function () {
     const azurite = await startAzurite();
     try {
+      const seen: string[] = [];
+      const recordCalls: PipelinePolicy = { name: 'recordCalls', sendRequest: (request, next) => (seen.push(request.method), next(request)) };
       const store = await createStore(
         { kind: 'azure-tables', connectionString: azurite.connectionString, tablePrefix: 'factory' },
         silentLogger(),
+        { azurePolicies: [recordCalls] },
       );
       expect(store).to.be.instanceOf(AzureTablesStore);
       expect(await store.ready()).to.equal(true);
@@ -39,6 +43,7 @@ describe('createStore', function () {
       const names: string[] = [];
       for await (const table of service.listTables()) names.push(table.name!);
       expect(names.sort()).to.deep.equal(TABLE_NAMES.map((name) => `factory${name}`).sort());
+      expect(seen.length, 'table calls pass the extra pipeline policies (dependency telemetry)').to.be.at.least(TABLE_NAMES.length);
       await store.close();
     } finally {
       await azurite.stop();

@@ -46,6 +46,8 @@ export interface AutomationClientOptions {
   retryOptions?: PipelineRetryOptions;
   /** Delay between polls of a long-running operation when Azure sends no Retry-After. */
   lroPollIntervalMs?: number;
+  /** Extra pipeline policies run once per call (e.g. dependency telemetry). */
+  policies?: PipelinePolicy[];
 }
 
 interface ArmResponse<T> {
@@ -87,7 +89,10 @@ export class AutomationClient {
       tlsOptions: options.tlsOptions,
       retryOptions: options.retryOptions,
       userAgentOptions: { userAgentPrefix: 'switchboard' },
-      additionalPolicies: [{ policy: counter, position: 'perRetry' }],
+      additionalPolicies: [
+        { policy: counter, position: 'perRetry' },
+        ...(options.policies ?? []).map((policy) => ({ policy, position: 'perCall' as const })),
+      ],
     });
   }
 

@@ -1,4 +1,5 @@
 import { odata } from '@azure/data-tables';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { ConversationInfo } from '../../domain/conversation.js';
 import type { Job, OutputChunk } from '../../domain/job.js';
 import type { Logger } from '../../logging/logger.js';
@@ -60,8 +61,10 @@ export class AzureTablesStore implements Store {
     connectionString: string,
     private readonly prefix: string,
     private readonly logger: Logger,
+    /** Extra pipeline policies for every table call (dependency telemetry). */
+    policies: PipelinePolicy[] = [],
   ) {
-    this.tables = openTables(connectionString, prefix);
+    this.tables = openTables(connectionString, prefix, policies);
     this.jobs = new AzureJobs(this.tables.Jobs, this.tables.JobIndex);
     this.output = new AzureOutput(this.tables.Output);
     this.audit = new AzureAudit(this.tables.Audit);

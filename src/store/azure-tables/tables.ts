@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { TableClient, type TableEntityResult } from '@azure/data-tables';
 import { ConflictError } from '../store.js';
 
@@ -34,11 +35,15 @@ export function checkTablePrefix(prefix: string): void {
  * Clients for every table. Plain http is allowed only when the connection string itself names an
  * http endpoint (Azurite); real storage accounts are https.
  */
-export function openTables(connectionString: string, prefix: string): Tables {
+export function openTables(connectionString: string, prefix: string, policies: PipelinePolicy[] = []): Tables {
   checkTablePrefix(prefix);
   const allowInsecureConnection = /(^|;)\s*(TableEndpoint=http:|DefaultEndpointsProtocol=http\s*(;|$))/i.test(connectionString);
+  const additionalPolicies = policies.map((policy) => ({ policy, position: 'perCall' as const }));
   return Object.fromEntries(
-    TABLE_NAMES.map((name) => [name, TableClient.fromConnectionString(connectionString, `${prefix}${name}`, { allowInsecureConnection })]),
+    TABLE_NAMES.map((name) => [
+      name,
+      TableClient.fromConnectionString(connectionString, `${prefix}${name}`, { allowInsecureConnection, additionalPolicies }),
+    ]),
   ) as Tables;
 }
 
