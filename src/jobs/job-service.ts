@@ -37,6 +37,8 @@ export interface FormSubmitOptions {
   cardActivityId?: string;
   /** A runbook name the card data carried, checked against the form's. */
   claimedRunbook?: string;
+  /** The invoke's activity id: logged with the job id so a request can be followed to its job. */
+  requestId?: string;
 }
 
 export interface TextSubmitOptions {
@@ -113,7 +115,12 @@ export class JobService {
       claimedRunbook: options.claimedRunbook,
     });
     if (!check.ok) return 'usedBy' in check ? this.duplicate(check.usedBy) : check.refusal;
-    return this.request(user, conversation, check.runbook, check.values, { source: 'form', formId, cardActivityId: options.cardActivityId });
+    return this.request(user, conversation, check.runbook, check.values, {
+      source: 'form',
+      formId,
+      cardActivityId: options.cardActivityId,
+      requestId: options.requestId,
+    });
   }
 
   /** A typed `run <runbook> ...`; values by parameter name as the command parser bound them. */
@@ -143,7 +150,7 @@ export class JobService {
         if (used) return this.duplicate(used);
       }
     }
-    return this.request(user, conversation, runbook, rawValues, { source: 'text', formId });
+    return this.request(user, conversation, runbook, rawValues, { source: 'text', formId, requestId: options.requestId });
   }
 
   private async request(
@@ -151,7 +158,7 @@ export class JobService {
     conversation: ConversationInfo,
     runbook: RunbookDefinition,
     raw: Record<string, unknown>,
-    via: { source: 'form' | 'text'; formId?: string; cardActivityId?: string },
+    via: { source: 'form' | 'text'; formId?: string; cardActivityId?: string; requestId?: string },
   ): Promise<SubmitResult> {
     const { deps, audit, clock, delivery, settings } = this.layer;
     const facts = { actor: user, runbook: runbook.name, conversationKey: conversation.key };
@@ -211,6 +218,8 @@ export class JobService {
         return this.duplicate(used);
       }
     }
+    // The one line that joins the request's correlation id (the activity id) to the job's id.
+    deps.logger.info({ cid: via.requestId, job: id, runbook: runbook.name, via: via.source, decision: decision.effect }, 'run requested');
     const draft: Omit<Job, 'version'> = {
       id,
       runbook: runbook.name,

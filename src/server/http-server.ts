@@ -59,7 +59,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     } finally {
       inFlight--;
       const body = req.body as { id?: string; type?: string; name?: string } | undefined;
-      logger.debug({ cid: body?.id, type: body?.type, name: body?.name, status: res.statusCode, ms: Date.now() - started }, 'activity processed');
+      logger.info({ cid: body?.id, type: body?.type, name: body?.name, status: res.statusCode, ms: Date.now() - started }, 'activity processed');
       if (inFlight === 0) idle?.();
     }
   });

@@ -4,7 +4,6 @@
  */
 import type { Principal } from '../../src/domain/job.js';
 import type { ParameterDefinition, RunbookDefinition, RunbookLanguage } from '../../src/domain/runbook.js';
-import { createLogger, type Logger } from '../../src/logging/logger.js';
 import type { Place } from '../../src/policy/policy.js';
 
 export function runbook(
@@ -40,12 +39,7 @@ export function principal(name: string, aadObjectId?: string): Principal {
   return { id: `29:${name}`, name, aadObjectId };
 }
 
-/** A logger writing JSON lines into `lines`, so tests can assert what was logged. */
-export function capturedLogger(level = 'debug'): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const destination = { write: (line: string) => void lines.push(line.trimEnd()) };
-  return { logger: createLogger(level, destination), lines };
-}
+export { capturedLogger } from '../support/captured-logger.js';
 
 /** Polls `probe` until it returns a value (bounded), for state that changes without an event to await. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

@@ -26,14 +26,22 @@ export async function formCard(request: Request, runbookName: string, fromJobId?
   }
 }
 
-export async function submitFormCard(request: Request, data: Record<string, unknown>, cardActivityId: string | undefined): Promise<AdaptiveCard> {
+export async function submitFormCard(
+  request: Request,
+  data: Record<string, unknown>,
+  turn: { cardActivityId?: string; activityId?: string },
+): Promise<AdaptiveCard> {
   const { services, user, conversation } = request;
   const formId = typeof data.formId === 'string' ? data.formId : '';
   const grant = formId ? await services.store.getForm(formId) : undefined;
   const runbook = grant ? services.catalog.get(grant.runbook) : undefined;
   const inputs = runbook ? submittedInputs(runbook, data) : {};
   const claimedRunbook = typeof data.runbook === 'string' ? data.runbook : undefined;
-  const result = await services.jobs.submitForm(user, conversation, formId, inputs, { cardActivityId, claimedRunbook });
+  const result = await services.jobs.submitForm(user, conversation, formId, inputs, {
+    cardActivityId: turn.cardActivityId,
+    claimedRunbook,
+    requestId: turn.activityId,
+  });
   switch (result.kind) {
     case 'started':
     case 'pending_approval':
