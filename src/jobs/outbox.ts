@@ -214,9 +214,12 @@ export class Outbox implements QueuedMessenger {
         }, wait);
         return;
       }
-      lane.window.record(now);
       this.global.record(now);
       await this.attempt(lane, lane.items[0]);
+      // Counted when the attempt ends, not when it began: the connector client retries 429/5xx
+      // inside one attempt, so a message can reach Teams seconds after it left the queue, and the
+      // messages behind it must not be sent as if that one were long past.
+      lane.window.record(this.clock.now());
     }
   }
 
