@@ -14,7 +14,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConnectorRecorder } from '../test/support/connector-recorder.js';
+import { TEST_ACCOUNT } from '../test/support/fake-arm.js';
 import { generateScripts } from './generate-scripts.js';
 import { BENCH_DIR, compiledPath, compileServers } from './lib/compile.js';
 import { describeMachine } from './lib/machine.js';
@@ -28,7 +28,7 @@ import { measureMemory, readMemory, type P5Result } from './parts/p5-memory.js';
 
 const SETTINGS = {
   runbooks: 1000,
-  p1: { connections: 10, rounds: 3, roundSeconds: 5, warmupSeconds: 3 },
+  p1: { connections: 10, rounds: 3, roundSeconds: 5, warmupSeconds: 3, people: 20_000 },
   p2: { loadedSubmits: 700, connections: 50, aloneSubmits: 300, startDelayMs: 2000 },
   p3: { edits: 10, queries: 2000, historyRows: 100_000 },
   p4: { jobs: 1000, intervalMs: 15_000, warmupMs: 45_000, measureMs: 60_000 },
@@ -93,36 +93,46 @@ writeFileSync(
 );
 log(`\n${rows.filter((r) => r.met === false).length} of ${rows.filter((r) => r.met !== undefined).length} targets missed; ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s; results in ${path.relative(process.cwd(), file)}`);
 
-/** P1, P2 and P5 share the two servers: the echo bot and Switchboard with the generated catalog. */
+/**
+ * P1, P2 and P5 share the servers: the echo bot, Switchboard with the generated catalog, the Bot
+ * Connector both answer through, and the Azure Automation fake Switchboard runs jobs in.
+ */
 async function measureServers(into: Results): Promise<void> {
   const runbooksDir = path.join(workDir, 'runbooks');
   generateScripts(runbooksDir, SETTINGS.runbooks);
-  const recorder = await ConnectorRecorder.start();
   const servers: ServerProcess[] = [];
+  const start = async (file: string, env?: Record<string, string>) => {
+    const server = await startServerProcess(compiledPath(file), { nodeArgs, env });
+    servers.push(server);
+    return server;
+  };
   try {
-    const echo = await startServerProcess(compiledPath('servers/echo-bot.ts'), { nodeArgs });
-    servers.push(echo);
-    const switchboard = await startServerProcess(compiledPath('servers/switchboard-bot.ts'), {
-      nodeArgs,
-      env: { RUNBOOKS_DIR: runbooksDir, DATA_DIR: path.join(workDir, 'data'), BENCH_START_DELAY_MS: String(SETTINGS.p2.startDelayMs) },
+    const connector = await start('servers/connector.ts');
+    const arm = await start('servers/azure-fake.ts');
+    const echo = await start('servers/echo-bot.ts');
+    const switchboard = await start('servers/switchboard-bot.ts', {
+      RUNBOOKS_DIR: runbooksDir,
+      DATA_DIR: path.join(workDir, 'data'),
+      BENCH_START_DELAY_MS: String(SETTINGS.p2.startDelayMs),
+      BENCH_ARM_URL: String(arm.ready.url),
+      BENCH_ARM_CA: String(arm.ready.ca),
+      BENCH_ARM_ACCOUNT: `bench=${TEST_ACCOUNT.subscriptionId}/${TEST_ACCOUNT.resourceGroup}/${TEST_ACCOUNT.accountName}`,
     });
-    servers.push(switchboard);
-    const atStart = (await readMemory(switchboard)).rssMB;
+    const atStart = { echoMB: (await readMemory(echo)).rssMB, switchboardMB: (await readMemory(switchboard)).rssMB };
     log(`Switchboard ready in ${Number(switchboard.ready.readyMs).toFixed(0)} ms with ${switchboard.ready.runbooks} runbooks (${switchboard.ready.catalogProblems} problems)`);
     if (selected.has('p1')) {
       log('P1 message throughput: help vs. echo bot…');
-      into.p1 = await measureMessages(echo, switchboard, recorder.url, SETTINGS.p1);
+      into.p1 = await measureMessages(echo, switchboard, connector, SETTINGS.p1);
     }
     if (selected.has('p2')) {
       if (!switchboard.ready.executorHook)
         throw new Error('P2 needs buildApp to accept AppOverrides.wrapExecutor (see docs/performance.md); this src/app.ts does not call it.');
       log(`P2 submit latency: ${SETTINGS.p2.loadedSubmits} submits at ${SETTINGS.p2.connections} concurrent, ${SETTINGS.p2.aloneSubmits} alone, ${SETTINGS.p2.startDelayMs} ms starts…`);
-      into.p2 = await measureSubmits(switchboard, recorder.url, SETTINGS.p2);
+      into.p2 = await measureSubmits(switchboard, String(connector.ready.url), SETTINGS.p2);
     }
     if (selected.has('p5')) into.p5 = await measureMemory(echo, switchboard, atStart);
   } finally {
-    for (const server of servers) await server.stop();
-    await recorder.close();
+    for (const server of servers.reverse()) await server.stop();
   }
 }
 
@@ -134,6 +144,7 @@ function tableRows(r: Results): Row[] {
     add({ part: 'P1', figure: 'help: requests/s', value: switchboard.requestsPerSecond, unit: 'req/s', baselineName: 'echo bot', baseline: echo.requestsPerSecond, target: '≥ 0.9×', met: r.p1.throughputRatio >= 0.9 });
     add({ part: 'P1', figure: 'help: p99 latency', value: switchboard.latency.p99, unit: 'ms', baselineName: 'echo bot', baseline: echo.latency.p99, target: '≤ 1.5×', met: r.p1.p99Ratio <= 1.5 });
     add({ part: 'P1', figure: 'help: p50 latency', value: switchboard.latency.p50, unit: 'ms', baselineName: 'echo bot', baseline: echo.latency.p50 });
+    add({ part: 'P1', figure: 'help: server CPU per request', value: switchboard.serverCpuMsPerRequest!, unit: 'ms', baselineName: 'echo bot', baseline: echo.serverCpuMsPerRequest! });
   }
   if (r.p2) {
     const { loaded, alone } = r.p2;
@@ -142,6 +153,7 @@ function tableRows(r: Results): Row[] {
     add({ part: 'P2', figure: '  submit p50', value: loaded.submit.latency.p50, unit: 'ms', baselineName: '/healthz', baseline: loaded.healthz.latency.p50 });
     add({ part: 'P2', figure: 'submit p99, one connection', value: alone.submit.latency.p99, unit: 'ms', baselineName: '/healthz', baseline: alone.healthz.latency.p99, target: '≤ 50 ms', met: alone.submit.latency.p99 <= 50 });
     add({ part: 'P2', figure: '  submit p50, one connection', value: alone.submit.latency.p50, unit: 'ms', baselineName: '/healthz', baseline: alone.healthz.latency.p50 });
+    add({ part: 'P2', figure: '  server CPU per submit', value: loaded.submit.serverCpuMsPerRequest!, unit: 'ms', baselineName: '/healthz', baseline: loaded.healthz.serverCpuMsPerRequest! });
   }
   if (r.p3) {
     const { cold, edit, search, history } = r.p3;
@@ -157,6 +169,7 @@ function tableRows(r: Results): Row[] {
   if (r.p5) {
     const { echo, switchboard } = r.p5;
     add({ part: 'P5', figure: `RSS (${switchboard.runbooks} runbooks, ${switchboard.trackedJobs} jobs)`, value: switchboard.rssMB, unit: 'MB', baselineName: 'echo bot', baseline: echo.rssMB, target: '≤ 200 MB', met: switchboard.rssMB <= 200 });
+    add({ part: 'P5', figure: '  RSS at start (catalog loaded, no jobs)', value: r.p5.switchboardAtStartMB, unit: 'MB', baselineName: 'echo bot', baseline: r.p5.echoAtStartMB });
     add({ part: 'P5', figure: '  heap used after a full GC', value: switchboard.afterGc.heapUsedMB, unit: 'MB', baselineName: 'echo bot', baseline: echo.afterGc.heapUsedMB });
     add({ part: 'P5', figure: '  external (WASM, buffers) after GC', value: switchboard.afterGc.externalMB, unit: 'MB', baselineName: 'echo bot', baseline: echo.afterGc.externalMB });
   }

@@ -10,22 +10,23 @@ export interface BenchPerson {
   chat: TeamsPlace;
 }
 
-export function benchPerson(index: number): BenchPerson {
+/** Person `index` of a group (`group` keeps the people of different runs apart, e.g. echo and switchboard). */
+export function benchPerson(index: number, group = 'chat'): BenchPerson {
   const hex = index.toString(16).padStart(12, '0');
   return {
-    user: { id: `29:bench-user-${index}`, name: `Bench User ${index}`, aadObjectId: `0d5c2a11-0000-4000-8000-${hex}` },
-    chat: { kind: 'personal', conversationId: `a:1bench-chat-${index}` },
+    user: { id: `29:bench-${group}-user-${index}`, name: `Bench User ${index}`, aadObjectId: `0d5c2a11-0000-4000-8000-${hex}` },
+    chat: { kind: 'personal', conversationId: `${conversationPrefix(group)}${index}` },
   };
 }
 
-/**
- * A message whose replies come back in the HTTP response: with `deliveryMode: expectReplies`
- * botbuilder's CloudAdapter buffers what the turn sends and answers `{ activities: [...] }`
- * instead of calling the Bot Connector (CloudAdapterBase.processTurnResults), so the load driver
- * sees the full cost of a reply in the request's latency.
- */
-export function expectRepliesMessage(serviceUrl: string, person: BenchPerson, text: string) {
-  return { ...message(serviceUrl, person.chat, text, person.user), deliveryMode: 'expectReplies' };
+/** The start of every conversation id of a group's people. */
+export function conversationPrefix(group: string): string {
+  return `a:1bench-${group}-`;
+}
+
+/** A message from `person` in their chat, as Teams posts it; the bot answers through the Bot Connector at serviceUrl. */
+export function benchMessage(serviceUrl: string, person: BenchPerson, text: string) {
+  return message(serviceUrl, person.chat, text, person.user);
 }
 
 /** A Universal Action invoke (Action.Execute) from `person` on the card posted as `replyToId`. */

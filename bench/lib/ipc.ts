@@ -84,6 +84,12 @@ export interface MemoryReading {
   afterGc: { rssMB: number; heapUsedMB: number; heapTotalMB: number; externalMB: number; arrayBuffersMB: number };
 }
 
+/** The `cpu` request every bench server answers: CPU time used so far (user + system, all threads), in ms. */
+export function cpuMilliseconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** The `memory` request every bench server answers (MB; the GC runs when node has --expose-gc). */
 export function memoryReading(): MemoryReading {
   const mb = (bytes: number) => Math.round((bytes / 1024 ** 2) * 10) / 10;

@@ -4,19 +4,19 @@
  * milliseconds — too coarse for a p99 ratio against a bot that answers in one or two.
  */
 import autocannon from 'autocannon';
+import type { ServerProcess } from './server-process.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface LoadOptions {
   url: string;
+  /** Default: POST with `bodies`, GET without. */
   method?: 'GET' | 'POST';
-  /** Fixed body for every request (JSON-encoded when not a string). */
-  body?: unknown;
-  /** A different body per request, in order (index 0, 1, …); the run ends after the last. */
+  /** A JSON body per request, in turn (index 0, 1, …, then from the start again). */
   bodies?: readonly string[];
   connections: number;
-  /** Requests to send in all (default: as many as `bodies`, else run for `durationSeconds`). */
+  /** Requests to send in all; default: each of `bodies` once, or run for `durationSeconds` when given. */
   amount?: number;
-  /** Seconds to run when no amount is given (default 5). */
+  /** Seconds to run (default 5) when no amount applies. */
   durationSeconds?: number;
 }
 
@@ -31,27 +31,30 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   seconds: number;
+  /**
+   * CPU time the server spent during the run, per answered request (ms), when the run was made
+   * with loadServer. Waiting for a core is not in it, so it is less at the mercy of other work on
+   * the machine than latencies are (cache and frequency effects remain).
+   */
+  serverCpuMsPerRequest?: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let non2xx = 0;
-  const body = options.body === undefined || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const bodies = options.bodies;
   let next = 0;
-  const amount = options.amount ?? bodies?.length;
+  const amount = options.amount ?? (options.durationSeconds === undefined ? bodies?.length : undefined);
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
         url: options.url,
-        method: options.method ?? (body || bodies ? 'POST' : 'GET'),
+        method: options.method ?? (bodies ? 'POST' : 'GET'),
         headers: { 'content-type': 'application/json' },
         connections: options.connections,
         ...(amount === undefined ? { duration: options.durationSeconds ?? 5 } : { amount }),
-        ...(bodies
-          ? { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[next++ % bodies.length] }) }] }
-          : { body }),
+        ...(bodies && { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[next++ % bodies.length] }) }] }),
         timeout: 30,
       },
       (error, finished) => (error ? reject(error) : resolve(finished)),
@@ -74,6 +77,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/** runLoad against one of the bench's servers, also reading the CPU time it spent. */
+export async function loadServer(server: ServerProcess, options: LoadOptions): Promise<LoadResult> {
+  const cpuBefore = await server.cpuMs();
+  const result = await runLoad(options);
+  const cpuMs = (await server.cpuMs()) - cpuBefore;
+  return { ...result, serverCpuMsPerRequest: cpuMs / result.samples.length };
+}
+
 /** Several runs against the same target as one: totals added, latencies pooled. */
 export function combineLoads(results: readonly LoadResult[]): LoadResult {
   const samples = results.flatMap((r) => r.samples);
@@ -87,5 +98,14 @@ export function combineLoads(results: readonly LoadResult[]): LoadResult {
     errors: results.reduce((sum, r) => sum + r.errors, 0),
     timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
     seconds,
+    serverCpuMsPerRequest: results.every((r) => r.serverCpuMsPerRequest !== undefined)
+      ? results.reduce((sum, r) => sum + r.serverCpuMsPerRequest! * r.samples.length, 0) / samples.length
+      : undefined,
   };
+}
+
+/** A result for the JSON report: every figure but the raw latencies. */
+export function withoutSamples(load: LoadResult): Omit<LoadResult, 'samples'> {
+  const { samples: _samples, ...rest } = load;
+  return rest;
 }

@@ -10,6 +10,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   readonly ready: ReadyMessage;
   readonly channel: ChildChannel;
+  /** CPU time the server used so far (ms): the cost of a load run, whatever else the machine was doing. */
+  cpuMs(): Promise<number>;
   /** Asks the child to stop (SIGTERM) and resolves once it exited. */
   stop(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startServerProcess(file: string, options: StartOptions = {
     child,
     ready,
     channel,
+    cpuMs: () => channel.request<number>('cpu'),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);

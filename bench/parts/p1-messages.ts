@@ -1,14 +1,24 @@
 /**
- * P1 — message throughput: `help` against Switchboard (1,000 generated runbooks) vs. the same
- * message against a bare botbuilder echo bot. Both are child processes of this run (compiled,
- * plain node, auth off, same restify settings); replies come back in the HTTP response
- * (deliveryMode expectReplies), so no Bot Connector is involved on either side.
+ * P1 — message throughput: `help` against Switchboard (1,000 generated runbooks) vs. a message
+ * against a bare botbuilder echo bot. Both are child processes of this run (compiled, plain node,
+ * auth off, the same restify settings).
  *
- * The two are measured in alternating rounds (echo, Switchboard, echo, Switchboard, …) after a
- * warm-up of each, so a noisy neighbour on this shared machine hits both alike.
+ * Replies go through the Bot Connector at the activity's serviceUrl, as in Teams: the tests'
+ * local recorder in a process of its own (servers/connector.ts). Not `deliveryMode:
+ * expectReplies`: Teams never sends it, and a bot that sends its answers some other way (an
+ * outbox) would silently ignore it. Each bot's turn ends after its reply was posted, so an
+ * answered request is a delivered reply; the recorder's count is checked against it at the end.
+ * The CPU time each server spent per message (read from the server itself) is reported too: it
+ * moves far less than latencies when other work competes for this shared machine's cores.
+ *
+ * Every request comes from another person in their own chat, so Teams' per-conversation limits
+ * (which the recorder enforces with 429s) bind neither bot. The two are measured in alternating
+ * rounds (echo, Switchboard, echo, …) after a warm-up of each, so a noisy neighbour on this
+ * shared machine hits both alike. Afterwards the recorder must hold a delivered reply for every
+ * answered request.
  */
-import { benchPerson, expectRepliesMessage } from '../lib/activities.js';
-import { combineLoads, runLoad, type LoadResult } from '../lib/load.js';
+import { benchMessage, benchPerson, conversationPrefix } from '../lib/activities.js';
+import { combineLoads, loadServer, runLoad, withoutSamples, type LoadResult } from '../lib/load.js';
 import type { ServerProcess } from '../lib/server-process.js';
 
 export interface P1Settings {
@@ -16,55 +26,55 @@ export interface P1Settings {
   rounds: number;
   roundSeconds: number;
   warmupSeconds: number;
+  /** Distinct people (chats) per bot, used in turn. */
+  people: number;
 }
 
 export interface P1Result {
   settings: P1Settings;
   message: string;
-  replyBytes: { echo: number; switchboard: number };
-  echo: Omit<LoadResult, 'samples'>;
-  switchboard: Omit<LoadResult, 'samples'>;
+  replyPath: 'Bot Connector (local recorder)';
+  echo: Omit<LoadResult, 'samples'> & { repliesDelivered: number };
+  switchboard: Omit<LoadResult, 'samples'> & { repliesDelivered: number };
   /** Switchboard req/s ÷ echo req/s (target ≥ 0.9). */
   throughputRatio: number;
   /** Switchboard p99 ÷ echo p99 (target ≤ 1.5). */
   p99Ratio: number;
+  /** Switchboard's CPU time per help ÷ the echo bot's per echo: how much more each message costs. */
+  cpuPerRequestRatio: number;
 }
 
-export async function measureMessages(echo: ServerProcess, switchboard: ServerProcess, serviceUrl: string, settings: P1Settings): Promise<P1Result> {
-  const text = 'help';
-  const body = JSON.stringify(expectRepliesMessage(serviceUrl, benchPerson(0), text));
-  const target = (server: ServerProcess) => `${server.ready.url}/api/messages`;
-  const replyBytes = { echo: await checkReply(target(echo), body), switchboard: await checkReply(target(switchboard), body) };
+const TEXT = 'help';
 
-  for (const server of [echo, switchboard]) await runLoad({ url: target(server), body, connections: settings.connections, durationSeconds: settings.warmupSeconds });
-  const rounds: { echo: LoadResult[]; switchboard: LoadResult[] } = { echo: [], switchboard: [] };
-  for (let round = 0; round < settings.rounds; round++) {
-    rounds.echo.push(await runLoad({ url: target(echo), body, connections: settings.connections, durationSeconds: settings.roundSeconds }));
-    rounds.switchboard.push(await runLoad({ url: target(switchboard), body, connections: settings.connections, durationSeconds: settings.roundSeconds }));
-  }
-  const echoLoad = combineLoads(rounds.echo);
-  const switchboardLoad = combineLoads(rounds.switchboard);
+export async function measureMessages(echo: ServerProcess, switchboard: ServerProcess, connector: ServerProcess, settings: P1Settings): Promise<P1Result> {
+  const serviceUrl = String(connector.ready.url);
+  const bodiesFor = (group: string) => Array.from({ length: settings.people }, (_, i) => JSON.stringify(benchMessage(serviceUrl, benchPerson(i, group), TEXT)));
+  const bots = [
+    { server: echo, group: 'echo', bodies: bodiesFor('echo'), rounds: [] as LoadResult[] },
+    { server: switchboard, group: 'switchboard', bodies: bodiesFor('switchboard'), rounds: [] as LoadResult[] },
+  ];
+  const target = (server: ServerProcess) => `${server.ready.url}/api/messages`;
+
+  for (const bot of bots) await runLoad({ url: target(bot.server), bodies: bot.bodies, connections: settings.connections, durationSeconds: settings.warmupSeconds });
+  for (let round = 0; round < settings.rounds; round++)
+    for (const bot of bots)
+      bot.rounds.push(await loadServer(bot.server, { url: target(bot.server), bodies: bot.bodies, connections: settings.connections, durationSeconds: settings.roundSeconds }));
+
+  const [echoLoad, switchboardLoad] = bots.map((bot) => combineLoads(bot.rounds));
+  const delivered = (group: string) => connector.channel.request<number>('delivered', { conversationPrefix: conversationPrefix(group) });
+  const [echoDelivered, switchboardDelivered] = await Promise.all(bots.map((bot) => delivered(bot.group)));
+  const answered = (load: LoadResult) => load.samples.length;
+  // Warm-up replies are among the delivered ones: every answered request of the rounds must be there too.
+  for (const [name, load, replies] of [['echo bot', echoLoad, echoDelivered], ['Switchboard', switchboardLoad, switchboardDelivered]] as const)
+    if (replies < answered(load)) throw new Error(`P1: ${name} answered ${answered(load)} requests but the connector received only ${replies} replies`);
   return {
     settings,
-    message: text,
-    replyBytes,
-    echo: withoutSamples(echoLoad),
-    switchboard: withoutSamples(switchboardLoad),
+    message: TEXT,
+    replyPath: 'Bot Connector (local recorder)',
+    echo: { ...withoutSamples(echoLoad), repliesDelivered: echoDelivered },
+    switchboard: { ...withoutSamples(switchboardLoad), repliesDelivered: switchboardDelivered },
     throughputRatio: switchboardLoad.requestsPerSecond / echoLoad.requestsPerSecond,
     p99Ratio: switchboardLoad.latency.p99 / echoLoad.latency.p99,
+    cpuPerRequestRatio: switchboardLoad.serverCpuMsPerRequest! / echoLoad.serverCpuMsPerRequest!,
   };
-}
-
-/** One request before the load: the bot must answer with a reply in the body, or the figures mean nothing. */
-async function checkReply(url: string, body: string): Promise<number> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const text = await response.text();
-  const replies = response.ok ? (JSON.parse(text) as { activities?: unknown[] }).activities : undefined;
-  if (!replies?.length) throw new Error(`P1: ${url} did not answer "help" with replies (status ${response.status}): ${text.slice(0, 300)}`);
-  return text.length;
-}
-
-export function withoutSamples(load: LoadResult): Omit<LoadResult, 'samples'> {
-  const { samples: _samples, ...rest } = load;
-  return rest;
 }

@@ -12,15 +12,15 @@
  *   alone   one connection: what a submit costs the server without waiting behind others
  * The loaded run comes first; the starts it asks for complete (2 s later) while the second runs.
  *
- * Afterwards the bench checks with the server that every submit became a job that is running
- * (they then stay tracked for P5).
+ * The runbook is published in the local ARM endpoint (servers/azure-fake.ts), where every job the
+ * bot creates starts running and keeps running. Afterwards the bench checks with the server that every submit became
+ * a job that is running (they then stay tracked for P5).
  */
 import { findAction, invokeCard } from '../../test/support/activities.js';
-import { renderScript } from '../generate-scripts.js';
 import { benchInvoke, benchPerson } from '../lib/activities.js';
-import { runLoad, type LoadResult } from '../lib/load.js';
+import { loadServer, withoutSamples, type LoadResult } from '../lib/load.js';
 import type { ServerProcess } from '../lib/server-process.js';
-import { withoutSamples } from './p1-messages.js';
+import { SUBMIT_RUNBOOK, SUBMIT_VALUES } from '../lib/submit-runbook.js';
 
 export interface P2Settings {
   /** Submits at `connections` concurrent connections. */
@@ -33,9 +33,8 @@ export interface P2Settings {
 
 interface JobCounts {
   startsRequested: number;
-  held: number;
   running: number;
-  queued: number;
+  failed: number;
 }
 
 export interface SubmitRun {
@@ -57,10 +56,6 @@ export interface P2Result {
   jobs: JobCounts;
 }
 
-/** A generated PowerShell runbook and values its form accepts (Server matches ^[a-z]+\d{2}$). */
-const RUNBOOK = renderScript(0).file.replace(/\.ps1$/, '');
-const VALUES = { 'p.Server': 'web01', 'p.Environment': 'dev', 'p.Retries': '2' };
-
 export async function measureSubmits(switchboard: ServerProcess, serviceUrl: string, settings: P2Settings): Promise<P2Result> {
   const url = `${switchboard.ready.url}/api/messages`;
   const total = settings.loadedSubmits + settings.aloneSubmits;
@@ -68,22 +63,22 @@ export async function measureSubmits(switchboard: ServerProcess, serviceUrl: str
   const forms = await mapConcurrently(total, 8, (index) => issueForm(url, serviceUrl, index));
   const formIssueSeconds = (performance.now() - issueStarted) / 1000;
   const bodies = forms.map((formId, index) =>
-    JSON.stringify(benchInvoke(serviceUrl, benchPerson(index), 'submitRun', { formId, ...VALUES }, cardActivityId(index))),
+    JSON.stringify(benchInvoke(serviceUrl, benchPerson(index), 'submitRun', { formId, ...SUBMIT_VALUES }, cardActivityId(index))),
   );
-  const healthz = (connections: number, amount: number) => runLoad({ url: `${switchboard.ready.url}/healthz`, method: 'GET', connections, amount });
+  const healthz = (connections: number, amount: number) => loadServer(switchboard, { url: `${switchboard.ready.url}/healthz`, method: 'GET', connections, amount });
   const healthzLoaded = await healthz(settings.connections, settings.loadedSubmits);
   const healthzAlone = await healthz(1, settings.aloneSubmits);
 
   const before = await switchboard.channel.request<JobCounts>('jobs');
   const submitStarted = performance.now();
-  const loaded = await runLoad({ url, bodies: bodies.slice(0, settings.loadedSubmits), connections: settings.connections });
-  const alone = await runLoad({ url, bodies: bodies.slice(settings.loadedSubmits), connections: 1 });
+  const loaded = await loadServer(switchboard, { url, bodies: bodies.slice(0, settings.loadedSubmits), connections: settings.connections });
+  const alone = await loadServer(switchboard, { url, bodies: bodies.slice(settings.loadedSubmits), connections: 1 });
   for (const run of [loaded, alone])
     if (run.non2xx || run.errors) throw new Error(`P2: ${run.non2xx} submits answered non-2xx and ${run.errors} failed`);
   const jobs = await waitForJobs(switchboard, before, total);
   return {
     settings,
-    runbook: RUNBOOK,
+    runbook: SUBMIT_RUNBOOK,
     formIssueSeconds,
     loaded: submitRun(settings.connections, healthzLoaded, loaded),
     alone: submitRun(1, healthzAlone, alone),
@@ -102,11 +97,11 @@ function cardActivityId(index: number): string {
 
 /** Opens the runbook's form as person `index` (openForm invoke) and returns the form id it carries. */
 async function issueForm(url: string, serviceUrl: string, index: number): Promise<string> {
-  const activity = benchInvoke(serviceUrl, benchPerson(index), 'openForm', { runbook: RUNBOOK }, `bench-menu-${index}`);
+  const activity = benchInvoke(serviceUrl, benchPerson(index), 'openForm', { runbook: SUBMIT_RUNBOOK }, `bench-menu-${index}`);
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
   const body: unknown = await response.json();
   const formId = findAction(invokeCard(body), 'submitRun').data?.formId;
-  if (typeof formId !== 'string') throw new Error(`P2: the form for ${RUNBOOK} carries no form id: ${JSON.stringify(body).slice(0, 300)}`);
+  if (typeof formId !== 'string') throw new Error(`P2: the form for ${SUBMIT_RUNBOOK} carries no form id: ${JSON.stringify(body).slice(0, 300)}`);
   return formId;
 }
 
@@ -116,6 +111,8 @@ async function waitForJobs(switchboard: ServerProcess, before: JobCounts, submit
   for (;;) {
     const counts = await switchboard.channel.request<JobCounts>('jobs');
     if (counts.running - before.running >= submits) return counts;
+    if (counts.failed > before.failed)
+      throw new Error(`P2: ${counts.failed - before.failed} of the submitted jobs failed to start; see the bench server's log (LOG_LEVEL info)`);
     if (Date.now() > deadline)
       throw new Error(`P2: of ${submits} submits, ${counts.startsRequested - before.startsRequested} reached the executor and ${counts.running - before.running} are running after 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,7 +1,8 @@
 /**
  * P5 — memory: resident set size of the Switchboard server holding the generated catalog and
- * every job P2 left running (tracked: store rows, leases, trackers, card state), against the
- * echo bot after its own load. Both are read by the process itself (process.memoryUsage().rss),
+ * every job P2 left running in the Azure Automation fake (each tracked: job row, lease, job
+ * tracker, the Azure executor's batched tracker, card state), against the echo bot after its own
+ * load. Both are read by the process itself (process.memoryUsage().rss),
  * first as they are, then after a full garbage collection (the servers run with --expose-gc),
  * which separates memory in use from heap the collector has not given back yet.
  */
@@ -11,8 +12,9 @@ import type { ServerProcess } from '../lib/server-process.js';
 export interface P5Result {
   echo: MemoryReading;
   switchboard: MemoryReading & { runbooks: number; trackedJobs: number };
-  /** Switchboard RSS at start-up, before any request (catalog loaded, no jobs). */
+  /** RSS at start-up, before any request (Switchboard: catalog loaded, no jobs). */
   switchboardAtStartMB: number;
+  echoAtStartMB: number;
   /** Switchboard RSS ÷ echo RSS (as they are). */
   ratio: number;
 }
@@ -21,14 +23,15 @@ export async function readMemory(server: ServerProcess): Promise<MemoryReading> 
   return server.channel.request<MemoryReading>('memory');
 }
 
-export async function measureMemory(echo: ServerProcess, switchboard: ServerProcess, switchboardAtStartMB: number): Promise<P5Result> {
+export async function measureMemory(echo: ServerProcess, switchboard: ServerProcess, atStart: { echoMB: number; switchboardMB: number }): Promise<P5Result> {
   const jobs = await switchboard.channel.request<{ running: number }>('jobs');
   const echoMemory = await readMemory(echo);
   const switchboardMemory = await readMemory(switchboard);
   return {
     echo: echoMemory,
     switchboard: { ...switchboardMemory, runbooks: Number(switchboard.ready.runbooks), trackedJobs: jobs.running },
-    switchboardAtStartMB,
+    switchboardAtStartMB: atStart.switchboardMB,
+    echoAtStartMB: atStart.echoMB,
     ratio: switchboardMemory.rssMB / echoMemory.rssMB,
   };
 }

@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify from 'restify';
-import { memoryReading, serveParent } from '../lib/ipc.js';
+import { cpuMilliseconds, memoryReading, serveParent } from '../lib/ipc.js';
 
 class EchoBot extends ActivityHandler {
   constructor() {
@@ -29,6 +29,6 @@ server.post('/api/messages', async (req: restify.Request, res: restify.Response)
 
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  serveParent({ url: `http://127.0.0.1:${port}` }, { memory: memoryReading });
+  serveParent({ url: `http://127.0.0.1:${port}` }, { memory: memoryReading, cpu: cpuMilliseconds });
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,25 +1,27 @@
 /**
  * The Switchboard under test: the whole product from buildApp (restify + CloudAdapter + bot +
- * catalog + job service + SQLite) in development mode (authentication off, like the echo bot) on
- * 127.0.0.1, with the runbooks folder and data folder the bench prepared.
+ * catalog + job service + outbox + SQLite) in development mode (authentication off, like the echo
+ * bot) on 127.0.0.1, with the runbooks and data folders the bench prepared and Azure Automation
+ * as executor — the local ARM endpoint the bench runs (test/support/fake-arm.ts), reached through
+ * the product's own client with the fake's certificate and a static token.
  *
- * Its executor takes BENCH_START_DELAY_MS to start each run (DelayedStartExecutor) and then holds
- * the run as running (HeldExecutor: the work happens elsewhere, as with Azure Automation), so the
- * P2 submits meet a slow executor and the P5 RSS includes every run still tracked.
+ * Every Azure executor is wrapped so that each start takes BENCH_START_DELAY_MS longer
+ * (DelayedStartExecutor): the slow starts P2 submits meet. The jobs then run in the fake and are
+ * tracked by the product's batched job tracker, which P5's RSS includes.
  *
- * Requests from the bench (ipc.ts): memory, jobs (what the executor and the store saw).
+ * Requests from the bench (ipc.ts): memory, cpu, jobs (what the executor and the store saw).
  */
 import type { App, AppOverrides } from '../../src/app.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Executor } from '../../src/execution/executor.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { staticTokenCredential } from '../../test/support/fake-arm.js';
 import { DelayedStartExecutor } from '../executors/delayed-start.js';
-import { HeldExecutor } from '../executors/held-executor.js';
-import { memoryReading, serveParent } from '../lib/ipc.js';
+import { cpuMilliseconds, memoryReading, serveParent } from '../lib/ipc.js';
 
-/** The buildApp hook that lets a tool replace the configured executor (see docs/performance.md). */
-type ExecutorHook = { wrapExecutor?: (configured: Executor) => Executor };
+/** The buildApp hook that lets a tool wrap each executor it builds (see docs/performance.md). */
+type ExecutorHook = { wrapExecutor?: (executor: Executor) => Executor };
 
 const delayMs = Number(process.env.BENCH_START_DELAY_MS ?? 2000);
 const config = loadConfig({
@@ -29,17 +31,21 @@ const config = loadConfig({
   LOG_LEVEL: 'info',
   RUNBOOKS_DIR: required('RUNBOOKS_DIR'),
   DATA_DIR: required('DATA_DIR'),
+  EXECUTOR: 'azure',
+  AZURE_ARM_ENDPOINT: required('BENCH_ARM_URL'),
+  AZURE_AUTOMATION_ACCOUNTS: required('BENCH_ARM_ACCOUNT'),
 });
 
-const executors: { held: HeldExecutor; delayed: DelayedStartExecutor }[] = [];
+const delayed: DelayedStartExecutor[] = [];
 const overrides: AppOverrides & ExecutorHook = {
   // Production logging (JSON lines at info to stdout, drained by the bench).
   logger: createLogger(config.logLevel),
-  wrapExecutor: (configured) => {
-    const held = new HeldExecutor(configured.name);
-    const delayed = new DelayedStartExecutor(held, delayMs);
-    executors.push({ held, delayed });
-    return delayed;
+  azureClient: { credential: staticTokenCredential(), tlsOptions: { ca: required('BENCH_ARM_CA') } },
+  wrapExecutor: (executor) => {
+    if (!executor.name.startsWith('azure:')) return executor;
+    const wrapped = new DelayedStartExecutor(executor, delayMs);
+    delayed.push(wrapped);
+    return wrapped;
   },
 };
 
@@ -47,14 +53,14 @@ const startedAt = performance.now();
 const app: App = await buildApp(config, overrides);
 const { url } = await app.start();
 serveParent(
-  { url, readyMs: performance.now() - startedAt, runbooks: app.catalog.list().length, catalogProblems: app.catalog.problems().length, executorHook: executors.length > 0 },
+  { url, readyMs: performance.now() - startedAt, runbooks: app.catalog.list().length, catalogProblems: app.catalog.problems().length, executorHook: delayed.length > 0 },
   {
     memory: memoryReading,
+    cpu: cpuMilliseconds,
     jobs: async () => ({
-      startsRequested: executors.reduce((sum, e) => sum + e.delayed.startsRequested, 0),
-      held: executors.reduce((sum, e) => sum + e.held.heldCount, 0),
+      startsRequested: delayed.reduce((sum, e) => sum + e.startsRequested, 0),
       running: (await app.store.listJobs({ statuses: ['running'] })).length,
-      queued: (await app.store.listJobs({ statuses: ['queued'] })).length,
+      failed: (await app.store.listJobs({ statuses: ['failed'] })).length,
     }),
   },
 );
