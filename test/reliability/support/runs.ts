@@ -1,6 +1,6 @@
 /**
- * Many runs at once, the way Teams delivers them: `run Copy-Batch -batch bNN -seconds S`
- * messages POSTed to /api/messages, spread over several channels (Teams' limits are per
+ * Many runs at once, the way Teams delivers them: `run Copy-Batch -batch bNN -seconds S` (or
+ * another command) messages POSTed to /api/messages, spread over several channels (Teams' limits are per
  * conversation) and users (the bot limits runs per user), each channel's answers going to the
  * connector recorder.
  */
@@ -36,12 +36,20 @@ export interface SubmittedRun extends PlannedRun {
   ms: number;
 }
 
-/** POSTs the runs' messages (all at once, or to the bot chosen per run) and resolves when all are answered. */
-export function submitRuns(runs: PlannedRun[], serviceUrl: string, botFor: (run: PlannedRun, index: number) => string): Promise<SubmittedRun[]> {
+/** The local fixture runbook's command line for a run. */
+export const copyBatch = (run: PlannedRun) => `run ${RUNBOOK} -batch ${run.batch} -seconds ${run.seconds}`;
+
+/** POSTs the runs' messages (all at once, each to the bot chosen for it) and resolves when all are answered. */
+export function submitRuns(
+  runs: PlannedRun[],
+  serviceUrl: string,
+  botFor: (run: PlannedRun, index: number) => string,
+  command: (run: PlannedRun) => string = copyBatch,
+): Promise<SubmittedRun[]> {
   return Promise.all(
     runs.map(async (run, index) => {
       const started = Date.now();
-      const activity = message(serviceUrl, run.place, `run ${RUNBOOK} -batch ${run.batch} -seconds ${run.seconds}`, run.user);
+      const activity = message(serviceUrl, run.place, command(run), run.user);
       const { status } = await postActivity(botFor(run, index), activity);
       return { ...run, status, ms: Date.now() - started };
     }),
