@@ -131,7 +131,7 @@ async function measureServers(into: Results): Promise<void> {
     if (selected.has('p2') && !switchboard.ready.executorHook) {
       const reason = 'src/app.ts does not call AppOverrides.wrapExecutor, so the 2 s executor start cannot be put in (see docs/performance.md)';
       into.notMeasured.p2 = reason;
-      into.notMeasured.p5 = `it reads the jobs P2 leaves running, and ${reason}`;
+      if (selected.has('p5')) into.notMeasured.p5 = `it reads the jobs P2 leaves running, and ${reason}`;
     } else if (selected.has('p2')) {
       log(`P2 submit latency: ${SETTINGS.p2.loadedSubmits} submits at ${SETTINGS.p2.connections} concurrent, ${SETTINGS.p2.aloneSubmits} alone, ${SETTINGS.p2.startDelayMs} ms starts…`);
       into.p2 = await measureSubmits(switchboard, String(connector.ready.url), SETTINGS.p2);
