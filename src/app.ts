@@ -58,6 +58,11 @@ export interface AppOverrides {
   jobSettings?: Partial<JobServiceSettings>;
   /** Azure Resource Manager client settings (tests: the local ARM fake's certificate, a static token). */
   azureClient?: Partial<Omit<AutomationClientOptions, 'account' | 'armEndpoint'>>;
+  /**
+   * Wraps every executor the app builds (local and each Azure account), e.g. a benchmark's slow
+   * start. The wrapper must keep `executor.name`: runbooks are routed to executors by name.
+   */
+  wrapExecutor?: (executor: Executor) => Executor;
 }
 
 export interface App {
@@ -82,17 +87,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const store = await createStore(config.store, logger, { azurePolicies });
   const catalog = await createLiveCatalog({ runbooksDir: config.runbooksDir, logger: logger.child({ component: 'catalog' }), watch: true });
   const stopSnapshots = recordCatalogSnapshots(catalog, store, now, logger);
-  const local = new LocalExecutor({
-    runbooksDir: config.runbooksDir,
-    spoolDir: path.join(config.dataDir, 'jobs'),
-    outputCapBytes: config.executor.outputCapBytes,
-    logger: logger.child({ component: 'executor', executor: 'local' }),
-  });
+  const wrap = overrides.wrapExecutor ?? ((executor: Executor) => executor);
+  const local = wrap(
+    new LocalExecutor({
+      runbooksDir: config.runbooksDir,
+      spoolDir: path.join(config.dataDir, 'jobs'),
+      outputCapBytes: config.executor.outputCapBytes,
+      logger: logger.child({ component: 'executor', executor: 'local' }),
+    }),
+  );
   const azure =
     config.executor.kind === 'azure'
       ? azureExecution(config, catalog, store, logger, { policies: azurePolicies, ...overrides.azureClient })
       : undefined;
-  const executors: Executor[] = [local, ...(azure?.executors ?? [])];
+  const executors: Executor[] = [local, ...(azure?.executors ?? []).map(wrap)];
   const policy = await createPolicy(config, { logger: logger.child({ component: 'policy' }) });
 
   const adapter = new CloudAdapter(overrides.botAuthentication ?? createBotAuthentication(config));

@@ -14,14 +14,10 @@
 import type { App, AppOverrides } from '../../src/app.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Executor } from '../../src/execution/executor.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { staticTokenCredential } from '../../test/support/fake-arm.js';
 import { DelayedStartExecutor } from '../executors/delayed-start.js';
 import { cpuMilliseconds, memoryReading, serveParent } from '../lib/ipc.js';
-
-/** The buildApp hook that lets a tool wrap each executor it builds (see docs/performance.md). */
-type ExecutorHook = { wrapExecutor?: (executor: Executor) => Executor };
 
 const delayMs = Number(process.env.BENCH_START_DELAY_MS ?? 2000);
 const config = loadConfig({
@@ -37,7 +33,7 @@ const config = loadConfig({
 });
 
 const delayed: DelayedStartExecutor[] = [];
-const overrides: AppOverrides & ExecutorHook = {
+const overrides: AppOverrides = {
   // Production logging (JSON lines at info to stdout, drained by the bench).
   logger: createLogger(config.logLevel),
   azureClient: { credential: staticTokenCredential(), tlsOptions: { ca: required('BENCH_ARM_CA') } },
