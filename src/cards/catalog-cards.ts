@@ -12,6 +12,7 @@ import { clip, formatDuration, localTime, plural, targetLabel } from './format.j
 import { runCommandExample, parameterDetails } from './form-fields.js';
 import { fitToBudget } from './limits.js';
 import { pager } from './paging.js';
+import { RenderCache } from './render-cache.js';
 import { renderCard } from './templates.js';
 import { SEARCH_INPUT_ID, Verb, type VerbName } from './verbs.js';
 
@@ -103,14 +104,23 @@ export interface HelpInput {
   runbooks?: RunbookDefinition[];
 }
 
+/**
+ * Help cards differ only by the commands and the runbook names shown, which are the same for
+ * most people (everyone who sees the same runbooks): a few dozen distinct cards at most.
+ */
+const helpCards = new RenderCache(64);
+
 export function helpCard(input: HelpInput): AdaptiveCard {
   const runbooks = input.runbooks ?? [];
   const names = runbooks.slice(0, MAX_HELP_RUNBOOKS).map((r) => r.name).join(', ');
   const rest = runbooks.length - MAX_HELP_RUNBOOKS;
-  return renderCard('help', {
-    commands: table(['Command', 'What it does'], input.commands.map((c) => [c.usage, c.description]), [2, 3]),
-    runbooks: runbooks.length > 0 ? names + (rest > 0 ? ` and ${rest} more: open the menu or search.` : '') : null,
-  });
+  const runbooksText = runbooks.length > 0 ? names + (rest > 0 ? ` and ${rest} more: open the menu or search.` : '') : null;
+  return helpCards.get(JSON.stringify([input.commands, runbooksText]), () =>
+    renderCard('help', {
+      commands: table(['Command', 'What it does'], input.commands.map((c) => [c.usage, c.description]), [2, 3]),
+      runbooks: runbooksText,
+    }),
+  );
 }
 
 /** Parameters listed in a runbook's help table; a longer param() block is summarised. */

@@ -34,8 +34,6 @@ export function requestOf(services: CommandServices, user: Principal, conversati
 }
 
 /** The runbooks among `runbooks` the user may see here, in the same order. */
-export async function visible(request: Request, runbooks: RunbookDefinition[]): Promise<RunbookDefinition[]> {
-  const { policy } = request.services;
-  const allowed = await Promise.all(runbooks.map((r) => policy.canSee(request.user, r, request.place)));
-  return runbooks.filter((_, i) => allowed[i]);
+export function visible(request: Request, runbooks: RunbookDefinition[]): Promise<RunbookDefinition[]> {
+  return request.services.policy.visibleRunbooks(request.user, runbooks, request.place);
 }

@@ -107,6 +107,16 @@ function coversPlace(rule: PolicyRule, place: Place): boolean {
   );
 }
 
+/** Whether a runbook is shown, given the rules that cover it here and name the user. */
+function shows(rules: PolicyRule[]): boolean {
+  // A conditional deny hides nothing: other values may be fine. A conditional grant shows it.
+  if (rules.some((rule) => rule.effect === 'deny' && !rule.when)) return false;
+  return rules.some((rule) => rule.effect === 'allow');
+}
+
+/** Whether a rule's subjects name the user; 'unknown' when the directory could not be asked. */
+type Membership = 'named' | 'not named' | 'unknown';
+
 function describePlace(place: Place): string {
   if (place.kind === 'personal') return 'in a personal chat';
   if (place.kind === 'groupChat') return place.name ? `in the group chat "${place.name}"` : 'in this group chat';
@@ -162,11 +172,24 @@ export class PolicyEngine implements Policy {
   }
 
   async canSee(user: Principal, runbook: RunbookDefinition, place: Place): Promise<boolean> {
-    return this.failClosed(async () => {
-      const rules = await this.rulesFor(this.source.current(), new Identity(user, this.directory), runbook, place);
-      // A conditional deny hides nothing: other values may be fine. A conditional grant shows it.
-      if (rules.some((rule) => rule.effect === 'deny' && !rule.when)) return false;
-      return rules.some((rule) => rule.effect === 'allow');
+    return (await this.visibleRunbooks(user, [runbook], place)).length > 0;
+  }
+
+  async visibleRunbooks(user: Principal, runbooks: readonly RunbookDefinition[], place: Place): Promise<RunbookDefinition[]> {
+    const rules = this.source.current().rules.filter((rule) => coversPlace(rule, place));
+    // Which of those rules cover each runbook is a synchronous glob check; whether a rule names
+    // this user is asked once per rule (and only for rules some runbook needs), with one Identity
+    // so the directory is consulted at most once for the whole list.
+    const covering = runbooks.map((runbook) => rules.filter((rule) => coversRunbook(rule, runbook)));
+    const needed = new Set(covering.flat());
+    const who = new Identity(user, this.directory);
+    const naming = new Map<PolicyRule, Membership>();
+    await Promise.all([...needed].map(async (rule) => naming.set(rule, await this.membership(who, rule.subjects))));
+    return runbooks.filter((_, i) => {
+      const memberships = covering[i].map((rule) => naming.get(rule));
+      // Fail closed: a runbook whose rules could not be checked against the directory is hidden.
+      if (memberships.includes('unknown')) return false;
+      return shows(covering[i].filter((rule) => naming.get(rule) === 'named'));
     });
   }
 
@@ -190,6 +213,16 @@ export class PolicyEngine implements Policy {
       if (coversRunbook(rule, runbook) && coversPlace(rule, place) && (await who.isIn(rule.subjects))) matching.push(rule);
     }
     return matching;
+  }
+
+  private async membership(who: Identity, subjects: Subjects): Promise<Membership> {
+    try {
+      return (await who.isIn(subjects)) ? 'named' : 'not named';
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      this.logger?.warn({ err: error.message }, 'policy: group membership lookup failed; hiding the runbooks it decides');
+      return 'unknown';
+    }
   }
 
   private async failClosed(question: () => Promise<boolean>): Promise<boolean> {

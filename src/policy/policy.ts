@@ -48,6 +48,11 @@ export interface Policy {
   /** Whether the runbook should be shown at all to this user here (menus, help, search, welcome). */
   canSee(user: Principal, runbook: RunbookDefinition, place: Place): Promise<boolean>;
   /**
+   * The runbooks among `runbooks` that canSee would show this user here, in the same order: one
+   * question for a whole menu or help list, so the user's identity and groups are resolved once.
+   */
+  visibleRunbooks(user: Principal, runbooks: readonly RunbookDefinition[], place: Place): Promise<RunbookDefinition[]>;
+  /**
    * Whether the user may approve a request needing this requirement. The requester is never an
    * approver. With no approver groups, anyone allowed to run the runbook in that place may
    * approve, which needs `request.runbook` and `request.place` (without them: false).

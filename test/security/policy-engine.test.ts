@@ -176,6 +176,41 @@ describe('policy engine (rules, groups from a local Microsoft Graph)', () => {
     }
   });
 
+  describe('visibleRunbooks (one question for a whole list)', () => {
+    const everyRunbook = [status, restart, blocking, bridge, drop];
+    const places: Place[] = [PERSONAL, GROUP_CHAT, channel('general'), channel('inc-2024-db', OPS_TEAM)];
+    it('shows exactly what canSee shows, for every user and place, in the catalog order', async () => {
+      for (const user of [ada, grace, lead, margaret, auditor, linus, playground])
+        for (const place of places) {
+          const oneByOne = [];
+          for (const book of everyRunbook) if (await engine.canSee(user, book, place)) oneByOne.push(book.name);
+          const batch = await engine.visibleRunbooks(user, everyRunbook, place);
+          expect(batch.map((b) => b.name), `${user.name} ${place.kind} ${place.name ?? ''}`).to.deep.equal(oneByOne);
+        }
+    });
+
+    it('asks Microsoft Graph once for the whole list', async () => {
+      const directory = new GraphDirectory({ endpoint: graph.url, credential, retryOptions: { maxRetries: 0 } });
+      const fresh = new PolicyEngine({ current: () => parsePolicy(POLICY, 'policy.yaml') }, directory);
+      const from = graph.requests.length;
+      const shown = await fresh.visibleRunbooks(lead, everyRunbook, PERSONAL);
+      expect(shown.map((b) => b.name)).to.deep.equal(['Get-Status', 'Restart-AppPool', 'Get-SqlBlocking', 'Open-IncidentBridge', 'Remove-Database']);
+      expect(graph.requests.length - from).to.equal(1);
+    });
+
+    it('hides the runbooks whose rules need Graph while Graph fails (fail closed)', async () => {
+      const directory = new GraphDirectory({ endpoint: graph.url, credential, retryOptions: { maxRetries: 0 } });
+      const failing = new PolicyEngine({ current: () => parsePolicy(POLICY, 'policy.yaml') }, directory);
+      graph.fail(500);
+      try {
+        // Every runbook is covered by a group rule ('*' runbooks for SRE), so nothing is shown.
+        expect(await failing.visibleRunbooks(ada, [status, restart], PERSONAL)).to.deep.equal([]);
+      } finally {
+        graph.recover();
+      }
+    });
+  });
+
   describe('canApprove', () => {
     const requirement = { count: 2, groups: ['SRE Leads'], expiresInSeconds: 1800 };
     it('members of an approver group may approve (by display name)', async () => {

@@ -39,6 +39,10 @@ export class ScriptedPolicy implements Policy {
     return true;
   }
 
+  async visibleRunbooks(_user: Principal, runbooks: readonly RunbookDefinition[]): Promise<RunbookDefinition[]> {
+    return [...runbooks];
+  }
+
   async canApprove(user: Principal, _requirement: ApprovalRequirement, request?: ApprovalContext): Promise<boolean> {
     return this.approvers.has(user.id) && request?.requester?.id !== user.id;
   }
