@@ -17,8 +17,8 @@ import { planRuns, submitRuns } from './support/runs.js';
 import { createWorkspace, type Workspace } from './support/workspace.js';
 
 const RUNS = 50;
-const LEASE_TTL_MS = 6_000;
-const RESUME_EVERY_MS = 2_000;
+const LEASE_TTL_MS = 20_000;
+const RESUME_EVERY_MS = 3_000;
 const TABLE_PREFIX = 'reliability';
 
 describe('reliability: two instances on one Azure Table store, one killed', function () {
