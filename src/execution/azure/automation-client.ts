@@ -13,6 +13,7 @@
  * `callCount()` is what the ARM-load benchmark (bench/azure-tracking.ts) measures.
  */
 import { getClient, type Client, type PathUncheckedResponse, type ResourceMethods, type StreamableMethod } from '@azure-rest/core-client';
+import https from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import { createHttpPoller, type LroResponse } from '@azure/core-lro';
 import type { PipelinePolicy, PipelineRetryOptions, TlsSettings } from '@azure/core-rest-pipeline';
@@ -61,6 +62,19 @@ interface Page<T> {
   nextLink?: string | null;
 }
 
+/**
+ * Connections to Resource Manager one account's client keeps open at most. Without a cap the
+ * pipeline opens a connection per request in flight: hundreds of job starts landing together
+ * opened ~250 TLS connections at once, and their handshakes held up the event loop that answers
+ * Teams (bench P2). Further requests wait for a free connection, which is reused (keep-alive).
+ */
+export const ARM_MAX_SOCKETS = 16;
+
+/** The HTTPS agent of one client: capped, keep-alive, trusting `tls` (the pipeline ignores tlsOptions once an agent is given). */
+function armAgent(tls: TlsSettings | undefined): https.Agent {
+  return new https.Agent({ keepAlive: true, maxSockets: ARM_MAX_SOCKETS, ...tls });
+}
+
 export class AutomationClient {
   readonly account: AzureAutomationAccountConfig;
   private readonly rest: Client;
@@ -86,7 +100,7 @@ export class AutomationClient {
     this.rest = getClient(this.origin, reportTokenFailures(options.credential), {
       apiVersion: AUTOMATION_API_VERSION,
       credentials: { scopes: [this.scope] },
-      tlsOptions: options.tlsOptions,
+      agent: armAgent(options.tlsOptions),
       retryOptions: options.retryOptions,
       userAgentOptions: { userAgentPrefix: 'switchboard' },
       additionalPolicies: [
