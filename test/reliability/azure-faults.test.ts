@@ -82,6 +82,7 @@ describe('reliability: Azure Resource Manager throttles, fails and drops 30% of 
     const { requests } = harness.recorder;
     expectEveryFinalCardOnce(requests, postedJobIds(requests));
     expect(postedJobIds(requests).size).to.equal(RUNS);
+    expect(harness.recorder.violations, 'Teams per-conversation limits exceeded').to.deep.equal([]);
     // One Azure job per run: a PUT retried after a dropped answer did not start a second one.
     expect(fake.jobs.map((job) => JSON.parse(job.parameters.Mailbox) as string).sort()).to.deep.equal(runs.map((r) => r.batch).sort());
 
