@@ -140,8 +140,9 @@ export class JobService {
     }
     let formId: string | undefined;
     if (options.requestId) {
-      // The message itself is the "form": a redelivered message finds it used.
-      formId = `text:${options.requestId}`;
+      // The message itself is the "form": a redelivered message finds it used. Teams message ids
+      // are timestamps, unique only within their conversation, hence the conversation in the key.
+      formId = `text:${conversation.key}:${options.requestId}`;
       try {
         await deps.store.createForm(this.grant(user, conversation, runbook, formId));
       } catch (error) {
