@@ -115,23 +115,31 @@ export function postedJobIds(requests: readonly RecordedRequest[]): Set<string> 
  * Resolves when `count` distinct jobs had a job card matching `shows` accepted (event-driven,
  * bounded): e.g. every job posted, every job running or finished, every job final.
  */
-export function waitForJobCards(
+export async function waitForJobCards(
   recorder: ConnectorRecorder,
   count: number,
   shows: (record: JobCardRecord) => boolean,
   options: { timeoutMs: number; description: string },
 ): Promise<void> {
   const seen = new Set<string>();
-  return recorder
-    .waitFor(
+  try {
+    await recorder.waitFor(
       (request) => {
         const record = jobCardOf(request);
         if (record && shows(record)) seen.add(record.jobId);
         return seen.size >= count;
       },
       { timeoutMs: options.timeoutMs, description: `${options.description} of ${count} jobs` },
-    )
-    .then(() => undefined);
+    );
+  } catch (error) {
+    const latest = new Map<string, string>();
+    for (const request of recorder.requests) {
+      const record = jobCardOf(request);
+      if (record && !seen.has(record.jobId)) latest.set(record.jobId, record.status);
+    }
+    const missing = [...latest].map(([jobId, status]) => `${jobId} (${status})`).join(', ');
+    throw new Error(`${options.description}: ${seen.size} of ${count} jobs after ${options.timeoutMs} ms; last seen of the others: ${missing || 'none'}`, { cause: error });
+  }
 }
 
 export function waitForFinalCards(recorder: ConnectorRecorder, count: number, timeoutMs: number): Promise<void> {
