@@ -33,8 +33,6 @@ export interface JobServiceSettings {
   reattachAttempts: number;
   /** Longest wait for in-flight work at shutdown. */
   shutdownGraceMs: number;
-  /** Runs one executor is asked to start at once; later submits wait their turn (bench P2). */
-  startsInFlight: number;
 }
 
 export const DEFAULT_JOB_SETTINGS: JobServiceSettings = {
@@ -47,7 +45,6 @@ export const DEFAULT_JOB_SETTINGS: JobServiceSettings = {
   outputPageSize: 100,
   reattachAttempts: 5,
   shutdownGraceMs: 10_000,
-  startsInFlight: 64,
 };
 
 export interface JobServiceDeps {

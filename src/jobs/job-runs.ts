@@ -4,7 +4,6 @@
  */
 import type { Job } from '../domain/job.js';
 import type { ExecutionSpec, Executor } from '../execution/executor.js';
-import { BoundedQueue } from './bounded-queue.js';
 import type { TimerHandle } from './clock.js';
 import { describeError, isoNow, type JobLayer } from './job-layer.js';
 import { JobTracker } from './job-tracker.js';
@@ -18,8 +17,6 @@ export class JobRuns {
   /** Jobs this instance holds the lease of (tracking, starting, or delivering a final card). */
   private readonly claimed = new Set<string>();
   private readonly background = new Set<Promise<unknown>>();
-  /** Starts waiting for their turn, per executor name. */
-  private readonly starts = new Map<string, BoundedQueue>();
 
   constructor(private readonly layer: JobLayer) {}
 
@@ -81,22 +78,9 @@ export class JobRuns {
     if (executorJobId) this.layer.deps.executors.executorByName(executor)?.detach(executorJobId);
   }
 
-  /**
-   * Starts the run off the request path: the caller has its answer before the executor is asked,
-   * and at most `startsInFlight` starts per executor are in flight (the rest wait their turn).
-   */
+  /** Starts the run off the request path: the caller has its answer before the executor is asked. */
   launch(tracker: JobTracker, executor: Executor, spec: ExecutionSpec): void {
-    let queue = this.starts.get(executor.name);
-    if (!queue) this.starts.set(executor.name, (queue = new BoundedQueue(this.layer.settings.startsInFlight)));
-    const turn = queue;
-    this.inBackground(
-      new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => turn.run(() => this.startRun(tracker, executor, spec)))
-        .then((started) => {
-          // Shut down before its turn: the job stays queued without an executor job, and the next resume reports it lost.
-          if (!started) this.layer.log.warn({ job: spec.jobId }, 'shutting down: the run was not started');
-        }),
-    );
+    this.inBackground(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.startRun(tracker, executor, spec)));
   }
 
   private async startRun(tracker: JobTracker, executor: Executor, spec: ExecutionSpec): Promise<void> {
@@ -176,8 +160,6 @@ export class JobRuns {
    * executor job ids get stored; then detaches every run and releases every lease.
    */
   async stop(deadline: number): Promise<void> {
-    // Runs not started yet stay unstarted: starting them now would outlive the executors.
-    for (const queue of this.starts.values()) queue.close();
     await this.within(deadline, Promise.allSettled([...this.background]));
     await this.within(deadline, Promise.allSettled([...this.trackers.values()].map((t) => t.idle())));
     await this.layer.deps.messenger.drain(Math.max(0, deadline - this.layer.clock.now()));
