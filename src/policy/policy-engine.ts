@@ -36,6 +36,7 @@ export const DEVELOPMENT_POLICY: PolicyDocument = {
       line: 0,
       runbooks: [compileGlob('*')],
       subjects: { users: ['*'], groups: [] },
+      chooseTarget: true,
     },
   ],
   auditors: { users: ['*'], groups: [] },
@@ -203,6 +204,15 @@ export class PolicyEngine implements Policy {
     }
     const approvers: Subjects = { users: [], groups: requirement.groups.map((g) => g.toLowerCase()) };
     return this.failClosed(() => new Identity(user, this.directory).isIn(approvers));
+  }
+
+  /** An allow rule with chooseTarget names the user here, and no unconditional deny does. */
+  async canChooseTarget(user: Principal, runbook: RunbookDefinition, place: Place): Promise<boolean> {
+    return this.failClosed(async () => {
+      const rules = await this.rulesFor(this.source.current(), new Identity(user, this.directory), runbook, place);
+      if (rules.some((rule) => rule.effect === 'deny' && !rule.when)) return false;
+      return rules.some((rule) => rule.effect === 'allow' && rule.chooseTarget === true);
+    });
   }
 
   async canAudit(user: Principal): Promise<boolean> {

@@ -41,6 +41,8 @@ export interface PolicyRule {
   approval?: ApprovalRequirement;
   /** Shown to the user when a deny rule decides. */
   reason?: string;
+  /** Allow rules only: the form offers a choice of target (cloud or a worker group). */
+  chooseTarget?: boolean;
 }
 
 export interface PolicyDocument {
@@ -255,7 +257,7 @@ function condition(node: Node | null | undefined, report: Reporter): PolicyRule[
   }
 }
 
-const RULE_KEYS = ['id', 'description', 'effect', 'runbooks', 'categories', 'tags', 'users', 'groups', 'places', 'when', 'approval', 'reason'] as const;
+const RULE_KEYS = ['id', 'description', 'effect', 'runbooks', 'categories', 'tags', 'users', 'groups', 'places', 'when', 'approval', 'reason', 'chooseTarget'] as const;
 
 function rule(node: Node | null, index: number, defaultExpiry: number, ids: Set<string>, report: Reporter): PolicyRule | undefined {
   const fields = fieldsOf(node, RULE_KEYS, `rule #${index + 1}`, report);
@@ -294,6 +296,13 @@ function rule(node: Node | null, index: number, defaultExpiry: number, ids: Set<
   if (fields.has('reason')) {
     if (effect !== 'deny') report.at(fields.get('reason'), `${label}: reason is the message of a deny rule; use description on allow rules.`);
     else result.reason = text(fields.get('reason'), 'reason', report, "'Production restarts go through the change board.'");
+  }
+  if (fields.has('chooseTarget')) {
+    const raw = fields.get('chooseTarget');
+    const value = isScalar(raw) ? raw.value : undefined;
+    if (typeof value !== 'boolean') report.at(raw, `${label}: chooseTarget must be true or false (got ${JSON.stringify(value ?? null)}), e.g. chooseTarget: true.`);
+    else if (effect === 'deny') report.at(raw, `${label}: chooseTarget only makes sense on allow rules.`);
+    else if (value) result.chooseTarget = true;
   }
   return report.problems.length === before ? result : undefined;
 }

@@ -58,6 +58,11 @@ export interface Policy {
    * approve, which needs `request.runbook` and `request.place` (without them: false).
    */
   canApprove(user: Principal, requirement: ApprovalRequirement, request?: ApprovalContext): Promise<boolean>;
+  /**
+   * Whether the form may offer this user a choice of target (Azure cloud sandbox or a Hybrid
+   * Runbook Worker group) for this runbook here, instead of the runbook's own target.
+   */
+  canChooseTarget(user: Principal, runbook: RunbookDefinition, place: Place): Promise<boolean>;
   /** Whether the user may read the audit log in chat. */
   canAudit(user: Principal): Promise<boolean>;
 }

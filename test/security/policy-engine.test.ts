@@ -35,6 +35,7 @@ rules:
     effect: allow
     runbooks: ['*']
     groups: ['${LEADS_ID}']
+    chooseTarget: true
   - id: incident-channels
     effect: allow
     tags: [incident]
@@ -232,6 +233,20 @@ describe('policy engine (rules, groups from a local Microsoft Graph)', () => {
     });
   });
 
+  describe('canChooseTarget', () => {
+    const choosing: [string, ReturnType<typeof principal>, ReturnType<typeof runbook>, Place, boolean][] = [
+      ['an allow rule with chooseTarget lets its group choose', lead, restart, PERSONAL, true],
+      ['allow rules without chooseTarget do not', ada, restart, PERSONAL, false],
+      ['nobody else may choose', linus, status, PERSONAL, false],
+      ['an unconditional deny here takes the choice away', grace, blocking, GROUP_CHAT, false],
+    ];
+    for (const [name, user, book, place, expected] of choosing) {
+      it(name, async () => {
+        expect(await engine.canChooseTarget(user, book, place)).to.equal(expected);
+      });
+    }
+  });
+
   describe('canAudit', () => {
     it('auditors (through a group) may read the audit log; others may not', async () => {
       expect(await engine.canAudit(auditor)).to.equal(true);
@@ -332,6 +347,7 @@ describe('policy engine (rules, groups from a local Microsoft Graph)', () => {
       expect(await dev.decide(linus, drop, GROUP_CHAT, env('prod'))).to.deep.equal({ effect: 'allow', rule: 'development-default' });
       expect(await dev.canSee(playground, drop, GROUP_CHAT)).to.equal(true);
       expect(await dev.canAudit(playground)).to.equal(true);
+      expect(await dev.canChooseTarget(playground, drop, GROUP_CHAT)).to.equal(true);
     });
 
     it('without a policy file outside development nothing runs, and the answer says why', async () => {
@@ -341,6 +357,7 @@ describe('policy engine (rules, groups from a local Microsoft Graph)', () => {
       expect((decision as { reason: string }).reason).to.contain('No policy file is configured (POLICY_FILE)');
       expect(await none.canSee(grace, status, PERSONAL)).to.equal(false);
       expect(await none.canAudit(grace)).to.equal(false);
+      expect(await none.canChooseTarget(grace, status, PERSONAL)).to.equal(false);
     });
   });
 });

@@ -69,6 +69,8 @@ describe('policy file', () => {
     ['bad expiry', `rules:\n  - id: a\n    effect: allow\n    runbooks: ['*']\n    users: ['*']\n    approval: { expires: 3 weeks }\n`, 'expires must be a duration up to 7d, like 90s, 30m, 2h or 1d (got "3 weeks")'],
     ['expiry too long', `defaults:\n  approvalExpiry: 30d\nrules:\n${VALID_RULE}`, 'policy.yaml:2:19: approvalExpiry must be a duration up to 7d'],
     ['reason on allow', `rules:\n  - id: a\n    effect: allow\n    runbooks: ['*']\n    users: ['*']\n    reason: because\n`, 'reason is the message of a deny rule'],
+    ['chooseTarget not a boolean', `rules:\n  - id: a\n    effect: allow\n    runbooks: ['*']\n    users: ['*']\n    chooseTarget: yes please\n`, 'policy.yaml:6:19: Rule "a": chooseTarget must be true or false (got "yes please")'],
+    ['chooseTarget on deny', `rules:\n  - id: a\n    effect: deny\n    runbooks: ['*']\n    users: ['*']\n    chooseTarget: true\n`, 'Rule "a": chooseTarget only makes sense on allow rules.'],
     ['rule not a mapping', `rules:\n  - just a string\n`, 'policy.yaml:2:5: rule #1 must be a mapping of keys'],
   ];
   for (const [name, yaml, expected] of broken) {

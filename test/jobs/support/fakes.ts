@@ -27,6 +27,8 @@ export class ScriptedPolicy implements Policy {
   approvers = new Set<string>();
   /** Users every decision denies (whatever the runbook). */
   deniedUsers = new Set<string>();
+  /** Runbooks whose form may offer a choice of target. */
+  targetChoosers = new Set<string>();
   readonly decided: { user: string; runbook: string; values: Record<string, ParameterValue> }[] = [];
 
   async decide(user: Principal, runbook: RunbookDefinition, _place: Place, values: Record<string, ParameterValue>): Promise<PolicyDecision> {
@@ -45,6 +47,10 @@ export class ScriptedPolicy implements Policy {
 
   async canApprove(user: Principal, _requirement: ApprovalRequirement, request?: ApprovalContext): Promise<boolean> {
     return this.approvers.has(user.id) && request?.requester?.id !== user.id;
+  }
+
+  async canChooseTarget(_user: Principal, runbook: RunbookDefinition): Promise<boolean> {
+    return this.targetChoosers.has(runbook.name);
   }
 
   async canAudit(): Promise<boolean> {
