@@ -49,6 +49,11 @@ export interface Executor {
   reattach(jobId: string, executorJobId: string, listener: ExecutionListener): Promise<void>;
   /** Stops tracking (on shutdown or lease loss) without cancelling the runs. */
   detach(executorJobId: string): void;
+  /**
+   * Where this executor can run jobs (ExecutionSpec.target values), for executors that offer a
+   * choice: Azure Automation lists 'cloud' and its Hybrid Runbook Worker groups. Absent: no choice.
+   */
+  targets?(): Promise<string[]>;
   /** Readiness probe for /readyz. */
   ready(): Promise<boolean>;
   close(): Promise<void>;

@@ -28,6 +28,7 @@ import { JobRuns } from './job-runs.js';
 import { placeOf } from './place.js';
 import { canView, checkFormSubmit, prefillFrom, type FormInputs } from './requests.js';
 import { JobResumer } from './resume.js';
+import { checkTarget, targetChoices } from './target-choice.js';
 import type { CancelResult, DecisionResult, IssueFormResult, OutputPage, ResumeReport, SubmitResult } from './results.js';
 
 export { DEFAULT_JOB_SETTINGS, type JobServiceDeps, type JobServiceSettings } from './job-layer.js';
@@ -39,6 +40,8 @@ export interface FormSubmitOptions {
   claimedRunbook?: string;
   /** The invoke's activity id: logged with the job id so a request can be followed to its job. */
   requestId?: string;
+  /** The target the form's "Run on" choice carried (untrusted: checked against policy and executor). */
+  target?: string;
 }
 
 export interface TextSubmitOptions {
@@ -81,7 +84,23 @@ export class JobService {
     const prefill = earlier && canView(earlier, user, conversation) ? prefillFrom(earlier, runbook) : {};
     const form = this.grant(user, conversation, runbook, newFormId());
     await store.createForm(form);
-    return { kind: 'form', form, runbook, prefill };
+    const executor = this.executorOf(runbook);
+    const choices = executor ? await targetChoices(this.choiceDeps(), executor, user, runbook, placeOf(conversation)) : [];
+    return { kind: 'form', form, runbook, prefill, ...(choices.length ? { targetChoices: choices } : {}) };
+  }
+
+  /** The executor for the runbook's own target, if one is configured (forms offer its targets). */
+  private executorOf(runbook: RunbookDefinition): Executor | undefined {
+    try {
+      return this.layer.deps.executors.executorFor(runbook, runbook.target);
+    } catch (error) {
+      if (error instanceof ExecutionError) return undefined;
+      throw error;
+    }
+  }
+
+  private choiceDeps() {
+    return { policy: this.layer.deps.policy, logger: this.layer.log };
   }
 
   private grant(user: Principal, conversation: ConversationInfo, runbook: RunbookDefinition, id: string) {
@@ -120,6 +139,7 @@ export class JobService {
       formId,
       cardActivityId: options.cardActivityId,
       requestId: options.requestId,
+      target: options.target,
     });
   }
 
@@ -159,7 +179,7 @@ export class JobService {
     conversation: ConversationInfo,
     runbook: RunbookDefinition,
     raw: Record<string, unknown>,
-    via: { source: 'form' | 'text'; formId?: string; cardActivityId?: string; requestId?: string },
+    via: { source: 'form' | 'text'; formId?: string; cardActivityId?: string; requestId?: string; target?: string },
   ): Promise<SubmitResult> {
     const { deps, audit, clock, delivery, settings } = this.layer;
     const facts = { actor: user, runbook: runbook.name, conversationKey: conversation.key };
@@ -210,6 +230,12 @@ export class JobService {
       await audit.record('request.refused', { ...facts, detail: { reason: 'no_executor', error: describeError(error) } });
       return { kind: 'unavailable', reason: error instanceof Error ? error.message : String(error), hint: error instanceof ExecutionError ? error.hint : undefined };
     }
+    const target = await checkTarget(this.choiceDeps(), executor, user, runbook, placeOf(conversation), via.target);
+    if (!target.ok) {
+      await audit.record('request.refused', { ...facts, detail: { reason: target.reason, target: via.target?.slice(0, 100) } });
+      requested('refused');
+      return { kind: 'forbidden_form', reason: target.message };
+    }
 
     const id = await this.freshJobId();
     if (via.formId) {
@@ -228,7 +254,7 @@ export class JobService {
       requester: user,
       conversationKey: conversation.key,
       cardActivityId: via.cardActivityId,
-      target: runbook.target,
+      target: target.target,
       executor: executor.name,
       status: 'queued',
       createdAt: isoNow(clock),

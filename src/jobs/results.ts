@@ -16,6 +16,8 @@ export type IssueFormResult =
       runbook: RunbookDefinition;
       /** Values to pre-fill (defaults are the form's business); never secrets. */
       prefill: Record<string, ParameterValue>;
+      /** Where the form may send the run, the runbook's own target first; absent: no choice. */
+      targetChoices?: string[];
     }
   | { kind: 'unknown_runbook'; name: string; suggestions: string[] }
   | { kind: 'not_allowed'; runbook: string; reason: string };

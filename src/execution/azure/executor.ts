@@ -75,6 +75,11 @@ export class AzureAutomationExecutor implements Executor {
     return this.groups.list();
   }
 
+  /** The Azure cloud sandbox and the account's worker groups (cached listing). */
+  async targets(): Promise<string[]> {
+    return ['cloud', ...(await this.workerGroups())];
+  }
+
   /** Resource Manager calls made so far (benchmarks, diagnostics). */
   callCount(): number {
     return this.client.callCount();
