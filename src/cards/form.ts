@@ -8,6 +8,7 @@ import { clip, formatDuration, plural, targetLabel } from './format.js';
 import { CREDENTIAL_USER_SUFFIX, fieldKind, formField, parameterInputId, TIME_INPUT_SUFFIX } from './form-fields.js';
 import { fitToBudget } from './limits.js';
 import { renderCard } from './templates.js';
+import { TARGET_INPUT_ID } from './verbs.js';
 
 export interface RunbookFormInput {
   runbook: RunbookDefinition;
@@ -19,6 +20,16 @@ export interface RunbookFormInput {
   errors?: Record<string, string>;
   /** A note above the fields, e.g. why the form came back. */
   message?: string;
+  /** Targets the user may choose from (the runbook's own first); a "Run on" choice when more than one. */
+  targetChoices?: string[];
+  /** The target selected in the choice (e.g. sent back after a refusal); default: the runbook's own. */
+  target?: string;
+}
+
+/** "Azure cloud sandbox", "Hybrid worker group X": the target as a choice title. */
+function targetChoiceTitle(target: string): string {
+  const label = targetLabel(target);
+  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 export function runbookFormCard(input: RunbookFormInput): AdaptiveCard {
@@ -36,6 +47,14 @@ export function runbookFormCard(input: RunbookFormInput): AdaptiveCard {
     meta: `${runbook.category} · runs on ${targetLabel(runbook.target)} · times out after ${formatDuration(runbook.timeoutSeconds * 1000)}`,
     message: message === '' ? null : clip(message, 1000),
     messageStyle: errorCount > 0 ? 'attention' : 'emphasis',
+    runOn:
+      (input.targetChoices?.length ?? 0) > 1
+        ? {
+            id: TARGET_INPUT_ID,
+            value: input.target && input.targetChoices?.includes(input.target) ? input.target : runbook.target,
+            choices: input.targetChoices?.map((target) => ({ title: targetChoiceTitle(target), value: target })),
+          }
+        : null,
     fields: runbook.parameters.map((p) => formField(runbook, p, input.prefill, errors[p.name], scale)),
     formId: input.formId,
   }));

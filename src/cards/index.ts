@@ -15,5 +15,5 @@ export type { CardButton } from './elements.js';
 export { paginate, RUNBOOKS_PER_PAGE } from './paging.js';
 export type { Page } from './paging.js';
 export { CARD_BUDGET_BYTES, CARD_SCHEMA_VERSION, MAX_REFRESH_USER_IDS, TEAMS_MESSAGE_LIMIT_BYTES, serializedSize } from './limits.js';
-export { Verb, PARAM_INPUT_PREFIX, SEARCH_INPUT_ID, FRICTION_INPUT_ID } from './verbs.js';
+export { Verb, PARAM_INPUT_PREFIX, SEARCH_INPUT_ID, FRICTION_INPUT_ID, TARGET_INPUT_ID } from './verbs.js';
 export type { VerbName } from './verbs.js';

@@ -43,3 +43,5 @@ export type VerbName = (typeof Verb)[keyof typeof Verb];
 export const PARAM_INPUT_PREFIX = 'p.';
 export const SEARCH_INPUT_ID = 'query';
 export const FRICTION_INPUT_ID = 'frictionText';
+/** The form's "Run on" choice (cloud sandbox or a worker group); the server checks it again. */
+export const TARGET_INPUT_ID = 'target';

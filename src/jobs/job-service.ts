@@ -84,9 +84,14 @@ export class JobService {
     const prefill = earlier && canView(earlier, user, conversation) ? prefillFrom(earlier, runbook) : {};
     const form = this.grant(user, conversation, runbook, newFormId());
     await store.createForm(form);
-    const executor = this.executorOf(runbook);
-    const choices = executor ? await targetChoices(this.choiceDeps(), executor, user, runbook, placeOf(conversation)) : [];
+    const choices = await this.targetChoices(user, conversation, runbook);
     return { kind: 'form', form, runbook, prefill, ...(choices.length ? { targetChoices: choices } : {}) };
+  }
+
+  /** Targets a form may offer this user here, the runbook's own first; empty: no choice (also when listing fails). */
+  async targetChoices(user: Principal, conversation: ConversationInfo, runbook: RunbookDefinition): Promise<string[]> {
+    const executor = this.executorOf(runbook);
+    return executor ? targetChoices(this.choiceDeps(), executor, user, runbook, placeOf(conversation)) : [];
   }
 
   /** The executor for the runbook's own target, if one is configured (forms offer its targets). */

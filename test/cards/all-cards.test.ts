@@ -115,6 +115,7 @@ const cards: Record<string, () => AdaptiveCard> = {
   'runbook list, empty search': () =>
     runbookListCard({ title: 'Search: zzz', runbooks: [], page: 1, pageSize: 8, total: 0, verb: Verb.search, data: { query: 'zzz' }, emptyText: 'Nothing matches zzz.' }),
   'form, every parameter type': () => runbookFormCard({ runbook: everyTypeRunbook, formId: 'form-1' }),
+  'form with a choice of target': () => runbookFormCard({ runbook: everyTypeRunbook, formId: 'form-4', targetChoices: ['cloud', 'OnPrem-Web', 'Branch-Office'] }),
   'form, run again with errors and a message': () =>
     runbookFormCard({
       runbook: everyTypeRunbook,

@@ -6,6 +6,7 @@ import {
   readFormInputs,
   runbookFormCard,
   runCommandExample,
+  TARGET_INPUT_ID,
   TIME_INPUT_SUFFIX,
   Verb,
 } from '../../src/cards/index.js';
@@ -216,5 +217,30 @@ describe('examples for parameters', () => {
         '# ApiKey, Account, Token: secret, enter in the form (Run… button)',
     );
     expect(runCommandExample(runbook({ parameters: [param('Name', { required: true })] }))).to.equal('run Restart-AppPool -Name <Name>');
+  });
+});
+
+describe('runbook form: choosing the target', () => {
+  const cloudRunbook = runbook({ target: 'cloud' });
+
+  it('offers "Run on" with readable titles, the runbook own target selected, when there is a choice', () => {
+    const card = runbookFormCard({ runbook: cloudRunbook, formId: 'form-t', targetChoices: ['cloud', 'OnPrem-Web', 'Branch-Office'] });
+    const choice = inputs(card).get(TARGET_INPUT_ID);
+    expect(choice).to.include({ type: 'Input.ChoiceSet', label: 'Run on', style: 'compact', value: 'cloud' });
+    expect(choice?.choices).to.deep.equal([
+      { title: 'Azure cloud sandbox', value: 'cloud' },
+      { title: 'Hybrid worker group OnPrem-Web', value: 'OnPrem-Web' },
+      { title: 'Hybrid worker group Branch-Office', value: 'Branch-Office' },
+    ]);
+  });
+
+  it('keeps a target chosen earlier selected when the form comes back', () => {
+    const card = runbookFormCard({ runbook: cloudRunbook, formId: 'form-t', targetChoices: ['cloud', 'OnPrem-Web'], target: 'OnPrem-Web' });
+    expect(inputs(card).get(TARGET_INPUT_ID)?.value).to.equal('OnPrem-Web');
+  });
+
+  it('shows no choice with one target or none', () => {
+    expect(inputs(runbookFormCard({ runbook: cloudRunbook, formId: 'form-t', targetChoices: ['cloud'] })).has(TARGET_INPUT_ID)).to.equal(false);
+    expect(inputs(runbookFormCard({ runbook: cloudRunbook, formId: 'form-t' })).has(TARGET_INPUT_ID)).to.equal(false);
   });
 });

@@ -4,7 +4,16 @@
  * it was issued for. Submitted inputs are read with the card module's own reader, and inputs the
  * form never had are passed on as they are, so the job service refuses and audits a changed card.
  */
-import { PARAM_INPUT_PREFIX, parameterInputId, readFormInputs, runbookFormCard, CREDENTIAL_USER_SUFFIX, TIME_INPUT_SUFFIX, type FormInputValue } from '../../cards/index.js';
+import {
+  PARAM_INPUT_PREFIX,
+  parameterInputId,
+  readFormInputs,
+  runbookFormCard,
+  CREDENTIAL_USER_SUFFIX,
+  TARGET_INPUT_ID,
+  TIME_INPUT_SUFFIX,
+  type FormInputValue,
+} from '../../cards/index.js';
 import type { AdaptiveCard } from '../../domain/message.js';
 import type { ParameterValue, RunbookDefinition } from '../../domain/runbook.js';
 import { isSecretParameter } from '../../validation/mask.js';
@@ -18,7 +27,7 @@ export async function formCard(request: Request, runbookName: string, fromJobId?
   const issued = await request.services.jobs.issueForm(user, conversation, runbookName, { fromJobId });
   switch (issued.kind) {
     case 'form':
-      return runbookFormCard({ runbook: issued.runbook, formId: issued.form.id, prefill: issued.prefill });
+      return runbookFormCard({ runbook: issued.runbook, formId: issued.form.id, prefill: issued.prefill, targetChoices: issued.targetChoices });
     case 'unknown_runbook':
       return mistakeCard(unknownRunbook(issued.name, await visibleSuggestions(request, issued.name), commandInfo('run')));
     case 'not_allowed':
@@ -37,11 +46,15 @@ export async function submitFormCard(
   const runbook = grant ? services.catalog.get(grant.runbook) : undefined;
   const inputs = runbook ? submittedInputs(runbook, data) : {};
   const claimedRunbook = typeof data.runbook === 'string' ? data.runbook : undefined;
+  const target = typeof data[TARGET_INPUT_ID] === 'string' && data[TARGET_INPUT_ID] !== '' ? data[TARGET_INPUT_ID] : undefined;
   const result = await services.jobs.submitForm(user, conversation, formId, inputs, {
     cardActivityId: turn.cardActivityId,
     claimedRunbook,
     requestId: turn.activityId,
+    target,
   });
+  // A form that comes back keeps its "Run on" choice, so a corrected submit goes where the user chose.
+  const again = async (book: RunbookDefinition) => ({ targetChoices: await services.jobs.targetChoices(user, conversation, book), target });
   switch (result.kind) {
     case 'started':
     case 'pending_approval':
@@ -54,11 +67,12 @@ export async function submitFormCard(
         formId: result.formId ?? formId,
         prefill: typedBack(result.runbook, inputs),
         errors: Object.fromEntries(result.issues.map((issue) => [issue.parameter, issue.message])),
+        ...(await again(result.runbook)),
       });
     case 'rate_limited':
       // The form was not used up: the same form can be sent again in a moment.
       return runbook
-        ? runbookFormCard({ runbook, formId, prefill: typedBack(runbook, inputs), message: result.message })
+        ? runbookFormCard({ runbook, formId, prefill: typedBack(runbook, inputs), message: result.message, ...(await again(runbook)) })
         : refusalCard(result);
     case 'unknown_runbook':
       return mistakeCard(unknownRunbook(result.name, await visibleSuggestions(request, result.name), commandInfo('run')));
