@@ -4,7 +4,7 @@
  * follows the job's Azure status and output to the end.
  */
 import { expect } from 'chai';
-import { cardText, personalChat, someone } from '../support/activities.js';
+import { cardText, findAction, inputsOf, personalChat, someone } from '../support/activities.js';
 import { fakeArmClientOptions, startFakeArm, TEST_ACCOUNT, type FakeArm } from '../support/fake-arm.js';
 import type { Telemetry } from '../../src/telemetry/telemetry.js';
 import { Harness, statusOf } from './harness.js';
@@ -24,6 +24,7 @@ describe('integration: running on Azure Automation', function () {
 
   before(async () => {
     fake = await startFakeArm();
+    fake.account(TEST_ACCOUNT).addWorkerGroup('OnPrem-Web', ['web-host-1']);
     fake.account(TEST_ACCOUNT).addRunbook({
       name: 'Restart-AppPool',
       description: 'Restarts an IIS application pool',
@@ -71,6 +72,25 @@ describe('integration: running on Azure Automation', function () {
     const final = await harness.jobCardWithStatus(posted.activityId, 'Completed', from);
     expect(cardText(final)).to.contain('Pool api started').and.contain('azure:prod');
     expect(statusOf(final)).to.equal('Completed');
+  });
+
+  it('offers the account worker groups on the form and runs the job on the chosen group', async () => {
+    harness.user = someone();
+    const place = personalChat(harness.user);
+    await harness.untilRunbook('Restart-AppPool');
+    const { card: form, activityId } = await harness.ask(place, 'run Restart-AppPool');
+    const runOn = inputsOf(form).get('target');
+    expect(runOn).to.include({ type: 'Input.ChoiceSet', label: 'Run on', value: 'cloud' });
+    expect(runOn?.choices).to.deep.equal([
+      { title: 'Azure cloud sandbox', value: 'cloud' },
+      { title: 'Hybrid worker group OnPrem-Web', value: 'OnPrem-Web' },
+    ]);
+
+    const created = fake.nextJob();
+    await harness.click(place, findAction(form, 'submitRun'), activityId, { 'p.Server': 'web01', target: 'OnPrem-Web' });
+    const job = await created;
+    expect(job.runOn).to.equal('OnPrem-Web');
+    expect(job.parameters).to.deep.equal({ Server: '"web01"' });
   });
 
   it('reports every Azure Resource Manager call as a dependency, with ids out of the name', async () => {
