@@ -188,7 +188,8 @@ export class JobService {
   ): Promise<SubmitResult> {
     const { deps, audit, clock, delivery, settings } = this.layer;
     const facts = { actor: user, runbook: runbook.name, conversationKey: conversation.key };
-    const requested = (outcome: string) => deps.telemetry.event('run.requested', { runbook: runbook.name, target: runbook.target, outcome });
+    const requested = (outcome: string, target = runbook.target) =>
+      deps.telemetry.event('run.requested', { runbook: runbook.name, target, outcome });
     delivery.remember(conversation);
     await audit.record('run.requested', { ...facts, detail: { via: via.source, formId: via.formId } });
 
@@ -266,7 +267,7 @@ export class JobService {
     };
     if (decision.effect === 'approval') {
       const job = await this.approvals.request(draft, values, decision.rule, decision.approval, via.cardActivityId);
-      requested('pending_approval');
+      requested('pending_approval', target.target);
       return { kind: 'pending_approval', job, card: this.cardOf(job), approval: decision.approval };
     }
 
@@ -288,7 +289,7 @@ export class JobService {
       job,
       detail: { status: job.status, target: job.target, executor: job.executor, parameters: job.parameters },
     });
-    requested('queued');
+    requested('queued', target.target);
     this.runs.launch(tracker, executor, { jobId: id, runbook, values, target: job.target, timeoutSeconds: runbook.timeoutSeconds });
     return { kind: 'started', job, card: this.cardOf(job) };
   }
