@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { cardText, findAction, inputsOf, personalChat, someone } from '../support/activities.js';
-import { fakeArmClientOptions, startFakeArm, TEST_ACCOUNT, type FakeArm } from '../support/fake-arm.js';
+import { fakeArmBotSettings, startFakeArm, TEST_ACCOUNT, type FakeArm } from '../support/fake-arm.js';
 import type { Telemetry } from '../../src/telemetry/telemetry.js';
 import { Harness, statusOf } from './harness.js';
 
@@ -31,17 +31,8 @@ describe('integration: running on Azure Automation', function () {
       parameters: { Server: { type: 'System.String', isMandatory: true, position: 0 }, Pool: { type: 'System.String', isMandatory: false, position: 1 } },
       tags: { category: 'IIS' },
     });
-    const { armEndpoint, ...clientOptions } = fakeArmClientOptions(fake);
-    const account = TEST_ACCOUNT;
-    harness = await Harness.start({
-      env: {
-        EXECUTOR: 'azure',
-        AZURE_AUTOMATION_ACCOUNTS: `${account.name}=${account.subscriptionId}/${account.resourceGroup}/${account.accountName}`,
-        AZURE_ARM_ENDPOINT: armEndpoint,
-        AZURE_POLL_INTERVAL_MS: '100',
-      },
-      overrides: { azureClient: clientOptions, telemetry: recordingTelemetry(dependencies) },
-    });
+    const { env, azureClient } = fakeArmBotSettings(fake, 100);
+    harness = await Harness.start({ env, overrides: { azureClient, telemetry: recordingTelemetry(dependencies) } });
   });
   after(async () => {
     await harness?.close();

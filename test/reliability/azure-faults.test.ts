@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import { findAction } from '../support/activities.js';
-import { fakeArmClientOptions, startFakeArm, TEST_ACCOUNT, type FakeArm, type RecordedArmRequest } from '../support/fake-arm.js';
+import { fakeArmBotSettings, startFakeArm, TEST_ACCOUNT, type FakeArm, type RecordedArmRequest } from '../support/fake-arm.js';
 import { Harness, jobOf, statusOf } from '../integration/harness.js';
 import { expectEveryFinalCardOnce, postedJobIds, waitForFinalCards } from './support/final-cards.js';
 import { planRuns, submitRuns, type PlannedRun } from './support/runs.js';
@@ -46,17 +46,11 @@ describe('reliability: Azure Resource Manager throttles, fails and drops 30% of 
       setTimeout(() => job.setStatus('Running').write('Output', `syncing ${job.parameters.Mailbox}`), 200);
       setTimeout(() => job.setStatus('Completed').write('Output', 'mailbox in sync'), 1_200);
     });
-    const { armEndpoint, ...clientOptions } = fakeArmClientOptions(fake);
-    const account = TEST_ACCOUNT;
+    const { env, azureClient } = fakeArmBotSettings(fake, 200);
     harness = await Harness.start({
-      env: {
-        EXECUTOR: 'azure',
-        AZURE_AUTOMATION_ACCOUNTS: `${account.name}=${account.subscriptionId}/${account.resourceGroup}/${account.accountName}`,
-        AZURE_ARM_ENDPOINT: armEndpoint,
-        AZURE_POLL_INTERVAL_MS: '200',
-      },
+      env,
       // Retry delays short enough for a test; six retries make a run failing for good (0.3^7) improbable.
-      overrides: { azureClient: { ...clientOptions, retryOptions: { maxRetries: 6, retryDelayInMs: 50, maxRetryDelayInMs: 1_000 } } },
+      overrides: { azureClient: { ...azureClient, retryOptions: { maxRetries: 6, retryDelayInMs: 50, maxRetryDelayInMs: 1_000 } } },
     });
     // The catalog learns the runbook from the account before the faults begin.
     await harness.untilRunbook(RUNBOOK);

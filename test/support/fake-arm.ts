@@ -112,6 +112,28 @@ export function fakeArmClientOptions(fake: FakeArm): Omit<AutomationClientOption
   };
 }
 
+/**
+ * What a whole bot (buildApp) needs to run on the fake with EXECUTOR=azure: the environment that
+ * names the test account and endpoint, and the client options (test CA, static token) that
+ * environment variables cannot carry.
+ */
+export function fakeArmBotSettings(fake: FakeArm, pollIntervalMs: number): {
+  env: Record<string, string>;
+  azureClient: Omit<AutomationClientOptions, 'account' | 'armEndpoint'>;
+} {
+  const { armEndpoint, ...azureClient } = fakeArmClientOptions(fake);
+  const account = TEST_ACCOUNT;
+  return {
+    env: {
+      EXECUTOR: 'azure',
+      AZURE_AUTOMATION_ACCOUNTS: `${account.name}=${account.subscriptionId}/${account.resourceGroup}/${account.accountName}`,
+      AZURE_ARM_ENDPOINT: armEndpoint,
+      AZURE_POLL_INTERVAL_MS: String(pollIntervalMs),
+    },
+    azureClient,
+  };
+}
+
 export const TEST_ACCOUNT: AzureAutomationAccountConfig = {
   name: 'prod',
   subscriptionId: '51766542-3ed7-4a72-a187-0c8ab644ddab',
