@@ -4,7 +4,7 @@
  * from tenants that are not served get nothing, and proactive messages map connector failures
  * to DeliveryError.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -22,6 +22,7 @@ import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
 import { activityText, cardAction, invokeCard, message, personalChat, postActivity, TENANT_ID } from '../support/activities.js';
 import { ConnectorRecorder } from '../support/connector-recorder.js';
+import { removeWorkspace } from '../support/remove-workspace.js';
 
 const card = (text: string): AdaptiveCard => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text }] });
 
@@ -73,7 +74,7 @@ describe('bot edge', () => {
     await http?.close();
     await recorder?.close();
     await store?.close();
-    await rm(tempDir, { recursive: true, force: true });
+    await removeWorkspace(tempDir);
   });
   afterEach(() => {
     handlers.fail = false;

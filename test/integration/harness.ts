@@ -3,7 +3,7 @@
  * and a temporary runbooks folder seeded from fixtures, talking to a ConnectorRecorder as its
  * Bot Connector. Tests speak Teams' wire protocol to it and await what the recorder receives.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import {
   message,
   postActivity,
 } from '../support/activities.js';
+import { removeWorkspace } from '../support/remove-workspace.js';
 
 export const FIXTURE_RUNBOOKS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'runbooks');
 
@@ -163,6 +164,6 @@ export class Harness {
   async close(): Promise<void> {
     await this.app.stop();
     await this.recorder.close();
-    await rm(this.tempDir, { recursive: true, force: true });
+    await removeWorkspace(this.tempDir);
   }
 }

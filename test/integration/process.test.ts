@@ -3,7 +3,7 @@
  * serves activities, refuses a bad configuration with a readable message, and shuts down
  * gracefully on SIGTERM — finishing an activity in flight.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -11,6 +11,7 @@ import { ConnectorRecorder } from '../support/connector-recorder.js';
 import { startBotProcess, type BotProcess } from '../support/bot-process.js';
 import { activityText, message, personalChat, postActivity } from '../support/activities.js';
 import { FIXTURE_RUNBOOKS } from './harness.js';
+import { removeWorkspace } from '../support/remove-workspace.js';
 
 describe('integration: the bot process', function () {
   this.timeout(60_000);
@@ -26,7 +27,7 @@ describe('integration: the bot process', function () {
   });
   after(async () => {
     await recorder?.close();
-    await rm(tempDir, { recursive: true, force: true });
+    await removeWorkspace(tempDir);
   });
 
   describe('running', () => {

@@ -5,7 +5,7 @@
  * The final page is saved as test-artifacts/playground.png.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logging/logger.js';
+import { removeWorkspace } from '../support/remove-workspace.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -41,7 +42,7 @@ describe('playground page in Chromium', function () {
   after(async () => {
     await browser?.close();
     await app?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await removeWorkspace(dir);
   });
 
   it('welcomes, answers help, walks menu → category → form, runs a runbook and shows the completed card', async () => {

@@ -4,7 +4,7 @@
  * place) streams back over Server-Sent Events, invoke answers replace the clicked card — and none
  * of it exists outside development mode.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -12,6 +12,7 @@ import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { playgroundUnavailable } from '../../src/server/playground/playground.js';
+import { removeWorkspace } from '../support/remove-workspace.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -113,7 +114,7 @@ describe('playground (development mode)', function () {
   after(async () => {
     for (const stream of streams) stream.close();
     await app?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await removeWorkspace(dir);
   });
 
   it('serves the chat page, its script and Microsoft\'s Adaptive Cards renderer from node_modules', async () => {
@@ -206,7 +207,7 @@ describe('playground outside development mode', function () {
       expect((await fetch(`${url}/healthz`)).status).to.equal(200);
     } finally {
       await app.stop();
-      await rm(dir, { recursive: true, force: true });
+      await removeWorkspace(dir);
     }
   });
 

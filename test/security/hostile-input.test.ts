@@ -17,6 +17,7 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { MAX_REQUEST_BYTES, validateValues } from '../../src/validation/validate.js';
 import { runbook } from './fixtures.js';
 import { hostileValues, type HostileValue } from './hostile-values.js';
+import { removeWorkspace } from '../support/remove-workspace.js';
 
 const canary = path.join(tmpdir(), `switchboard-canary-${process.pid}-${randomBytes(4).toString('hex')}`);
 const corpus = hostileValues(canary);
@@ -111,7 +112,7 @@ describe('hostile input corpus: validateValues + LocalExecutor', function () {
 
   after(async () => {
     await executor?.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeWorkspace(dir);
     await rm(canary, { recursive: true, force: true });
   });
 

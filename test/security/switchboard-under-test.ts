@@ -5,7 +5,7 @@
  * level) and every telemetry call recorded. Requests carry a valid channel token unless a test
  * says otherwise.
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
@@ -19,6 +19,7 @@ import type { FakeGraph } from '../support/fake-graph.js';
 import { OpenIdIssuer } from '../support/openid-issuer.js';
 import { FIXTURE_RUNBOOKS } from '../integration/harness.js';
 import { capturedLogger } from './fixtures.js';
+import { removeWorkspace } from '../support/remove-workspace.js';
 
 export const APP_ID = '9c1f8a2e-5b9d-4f3e-8a41-7f0c2f8d3a11';
 
@@ -177,7 +178,7 @@ export class SwitchboardUnderTest {
     await this.recorder.close();
     await this.issuer.close();
     this.restoreEnvironment();
-    await rm(this.dir, { recursive: true, force: true });
+    await removeWorkspace(this.dir);
   }
 }
 

@@ -3,7 +3,7 @@
  * telemetry, a run produces run.requested → run.started → run.finished with runbook, target,
  * outcome and duration, and none of the parameter values reach the ingestion endpoint.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createTelemetry, type Telemetry } from '../../src/telemetry/index.js';
 import { FakeIngestion } from '../support/fake-ingestion.js';
+import { removeWorkspace } from '../support/remove-workspace.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const CANARY = 'canary-message-4711';
@@ -37,7 +38,7 @@ describe('telemetry: the running app', function () {
     await app?.stop();
     await telemetry?.close?.();
     await ingestion?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await removeWorkspace(dir);
   });
 
   it('reports the request and the run lifecycle with names and outcomes, never parameter values', async () => {

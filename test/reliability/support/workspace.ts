@@ -3,10 +3,11 @@
  * and a data folder (SQLite file, local executor spool) that outlives the bot processes started
  * on it — which is the point: a restarted or second bot finds what the first one left.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeWorkspace } from '../../support/remove-workspace.js';
 
 const FIXTURE_RUNBOOKS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'runbooks');
 
@@ -32,6 +33,6 @@ export async function createWorkspace(): Promise<Workspace> {
     runbooksDir,
     dataDir,
     env: (extra = {}) => ({ SWITCHBOARD_DEV: 'true', RUNBOOKS_DIR: runbooksDir, DATA_DIR: dataDir, ...extra }),
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove: () => removeWorkspace(dir),
   };
 }
