@@ -2,7 +2,7 @@
  * Channel authentication: who may talk to the bot at all.
  *
  * - createBotAuthentication: botbuilder's own JWT validation (ConfigurationBotFrameworkAuthentication)
- *   for MultiTenant, SingleTenant and UserAssignedMSI bots. Every activity must carry a token
+ *   for MultiTenant, SingleTenant and UserAssignedMSI bots (its per-turn clients reused: reused-clients.ts). Every activity must carry a token
  *   signed by a key from the Bot Framework's OpenID metadata, issued by https://api.botframework.com,
  *   for our app id (audience), bound to the activity's serviceUrl. BOT_OPENID_METADATA_URL points
  *   the key lookup elsewhere (tests serve their own keys on 127.0.0.1).
@@ -26,6 +26,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Config } from '../config.js';
+import { ReusingClients } from './reused-clients.js';
 
 export interface BotAuthenticationOptions {
   /**
@@ -98,7 +99,7 @@ export function createBotAuthentication(config: Config, options: BotAuthenticati
       ValidateAuthority: true,
     });
   }
-  return new UnauthorizedOnFailure(new ConfigurationBotFrameworkAuthentication(settings, options.credentialsFactory));
+  return new UnauthorizedOnFailure(new ReusingClients(new ConfigurationBotFrameworkAuthentication(settings, options.credentialsFactory)));
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
