@@ -120,7 +120,7 @@ async function measureEdits(catalog: LiveCatalog, args: CatalogProbeArgs) {
 }
 
 /** The same lookup without an index: every query word in a lower-cased text of the runbook. */
-function plainScan(runbooks: RunbookDefinition[]): (query: string) => RunbookDefinition[] {
+function plainScan(runbooks: readonly RunbookDefinition[]): (query: string) => RunbookDefinition[] {
   const texts = runbooks.map((r) => [r.name, r.synopsis, r.description, r.category, ...r.tags, ...r.parameters.map((p) => p.name)].join(' ').toLowerCase());
   return (query) => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
@@ -128,7 +128,7 @@ function plainScan(runbooks: RunbookDefinition[]): (query: string) => RunbookDef
   };
 }
 
-async function measureHistory(runbooks: RunbookDefinition[], args: CatalogProbeArgs) {
+async function measureHistory(runbooks: readonly RunbookDefinition[], args: CatalogProbeArgs) {
   const rows = historyRows(runbooks, args.historyRows);
   const cached = existsSync(args.historyCacheFile);
   if (cached) copyFileSync(args.historyCacheFile, args.databaseFile);
@@ -151,7 +151,7 @@ async function measureHistory(runbooks: RunbookDefinition[], args: CatalogProbeA
 }
 
 /** History rows (jobs) over the catalog's runbooks, skewed like real use: a few run far more often than the rest. */
-function historyRows(runbooks: RunbookDefinition[], count: number): Omit<Job, 'version'>[] {
+function historyRows(runbooks: readonly RunbookDefinition[], count: number): Omit<Job, 'version'>[] {
   const base = Date.parse('2024-01-01T00:00:00Z');
   return Array.from({ length: count }, (_, i) => ({
     id: `h${i.toString(36)}`,

@@ -10,7 +10,8 @@ import type { ScriptResult } from './script-file.js';
 import { SearchIndex } from './search-index.js';
 
 export interface CatalogView {
-  runbooks: RunbookDefinition[];
+  /** Frozen: handed to callers as it is (see Catalog.list). */
+  runbooks: readonly RunbookDefinition[];
   byName: Map<string, RunbookDefinition>;
   categories: CategorySummary[];
   byCategory: Map<string, RunbookDefinition[]>;
@@ -52,7 +53,7 @@ export function buildCatalogView(
     .map((members) => ({ name: displayName(members.map((m) => m.category)), count: members.length }))
     .sort((a, b) => a.name.localeCompare(b.name, 'en'));
   problems.sort((a, b) => byCodePoint(a.file, b.file) || a.line - b.line);
-  return { runbooks, byName, categories, byCategory, problems, index: new SearchIndex(runbooks) };
+  return { runbooks: Object.freeze(runbooks), byName, categories, byCategory, problems, index: new SearchIndex(runbooks) };
 }
 
 /** Categories match case-insensitively; the spelling most runbooks use is shown. */

@@ -15,8 +15,8 @@ export interface SearchHit {
  * disk, optionally merged with runbooks published in Azure Automation).
  */
 export interface Catalog {
-  /** All runbooks, sorted by name. */
-  list(): RunbookDefinition[];
+  /** All runbooks, sorted by name: the same frozen list until the catalog changes. */
+  list(): readonly RunbookDefinition[];
   /** Case-insensitive lookup by name or alias-free exact name. */
   get(name: string): RunbookDefinition | undefined;
   /** Closest names for "did you mean …" (best first, at most `limit`). */

@@ -64,10 +64,12 @@ class ScriptCatalog implements LiveCatalog {
 
   // ------------------------------------------------------------ queries
   // Lists are copied: the view is shared by every caller, and a caller sorting a result in place
-  // must not reorder the catalog.
+  // must not reorder the catalog. The whole list is the exception: it is frozen and handed out as
+  // it is, because help and the menu ask for it on every message, and one list per catalog
+  // version lets the policy remember who may see what (PolicyEngine.visibleRunbooks).
 
-  list(): RunbookDefinition[] {
-    return [...this.view.runbooks];
+  list(): readonly RunbookDefinition[] {
+    return this.view.runbooks;
   }
 
   get(name: string): RunbookDefinition | undefined {

@@ -57,7 +57,7 @@ export async function main(argv: string[], output: CliOutput = consoleOutput): P
   return problems.length ? 1 : 0;
 }
 
-function printText(output: CliOutput, report: { runbooksDir: string; parseMs: number; runbooks: RunbookDefinition[]; problems: CatalogProblem[] }): void {
+function printText(output: CliOutput, report: { runbooksDir: string; parseMs: number; runbooks: readonly RunbookDefinition[]; problems: CatalogProblem[] }): void {
   const { runbooksDir, parseMs, runbooks, problems } = report;
   const rows = [['NAME', 'CATEGORY', 'TARGET', 'PARAMETERS (* required)'], ...runbooks.map((r) => [r.name, r.category, r.target, r.parameters.map(describeParameter).join(', ')])];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));

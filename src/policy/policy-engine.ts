@@ -111,6 +111,25 @@ function coversPlace(rule: PolicyRule, place: Place): boolean {
 /** Whether a rule's subjects name the user; 'unknown' when the directory could not be asked. */
 type Membership = 'named' | 'not named' | 'unknown';
 
+/** Distinct answers kept per runbook list: one per combination of deciding rules, a handful in practice. */
+const MAX_REMEMBERED_ANSWERS = 256;
+
+/** The runbooks some named rule grants and no unconditional deny (or unanswerable rule) hides. */
+function grantedRunbooks(runbooks: readonly RunbookDefinition[], rules: { rule: PolicyRule; membership: Membership }[]): RunbookDefinition[] {
+  return runbooks.filter((runbook) => {
+    let granted = false;
+    for (const { rule, membership } of rules) {
+      if (!coversRunbook(rule, runbook)) continue;
+      // Fail closed: a runbook whose rules could not be checked against the directory is hidden.
+      if (membership === 'unknown') return false;
+      // A conditional deny hides nothing: other values may be fine. A conditional grant shows it.
+      if (rule.effect === 'deny' && !rule.when) return false;
+      if (rule.effect === 'allow') granted = true;
+    }
+    return granted;
+  });
+}
+
 function describePlace(place: Place): string {
   if (place.kind === 'personal') return 'in a personal chat';
   if (place.kind === 'groupChat') return place.name ? `in the group chat "${place.name}"` : 'in this group chat';
@@ -118,6 +137,8 @@ function describePlace(place: Place): string {
 }
 
 export class PolicyEngine implements Policy {
+  private readonly answersByList = new WeakMap<readonly RunbookDefinition[], { document: PolicyDocument; answers: Map<string, RunbookDefinition[]> }>();
+
   constructor(
     private readonly source: PolicySource,
     private readonly directory: Directory,
@@ -170,31 +191,28 @@ export class PolicyEngine implements Policy {
   }
 
   async visibleRunbooks(user: Principal, runbooks: readonly RunbookDefinition[], place: Place): Promise<RunbookDefinition[]> {
-    const rules = this.source.current().rules.filter((rule) => coversPlace(rule, place));
+    const document = this.source.current();
     // Whether a rule names this user is asked once per rule (only for rules some runbook needs),
-    // with one Identity, so the directory is consulted at most once for the whole list; what is
-    // left per runbook is a synchronous glob check (a help over 1,000 runbooks asked the policy
-    // 1,000 times before: more CPU than a whole echo-bot turn).
+    // with one Identity, so the directory is consulted at most once for the whole list.
     const who = new Identity(user, this.directory);
-    const naming = new Map<PolicyRule, Membership>();
-    await Promise.all(
-      rules
-        .filter((rule) => runbooks.some((runbook) => coversRunbook(rule, runbook)))
-        .map(async (rule) => naming.set(rule, await this.membership(who, rule.subjects))),
+    const applicable = document.rules.flatMap((rule, index) =>
+      coversPlace(rule, place) && runbooks.some((runbook) => coversRunbook(rule, runbook)) ? [{ rule, index }] : [],
     );
-    const relevant = rules.filter((rule) => naming.has(rule) && naming.get(rule) !== 'not named');
-    return runbooks.filter((runbook) => {
-      let granted = false;
-      for (const rule of relevant) {
-        if (!coversRunbook(rule, runbook)) continue;
-        // Fail closed: a runbook whose rules could not be checked against the directory is hidden.
-        if (naming.get(rule) === 'unknown') return false;
-        // A conditional deny hides nothing: other values may be fine. A conditional grant shows it.
-        if (rule.effect === 'deny' && !rule.when) return false;
-        if (rule.effect === 'allow') granted = true;
-      }
-      return granted;
-    });
+    const naming = await Promise.all(applicable.map(({ rule }) => this.membership(who, rule.subjects)));
+    // What is left depends only on which of those rules name the user, not on who it is: people
+    // asking for help or the menu in the same kind of place share one answer, remembered per
+    // runbook list (Catalog.list hands out one per catalog version) and policy document. Before,
+    // each help over 1,000 runbooks walked every runbook against every rule again.
+    const deciding = applicable.map((a, i) => ({ ...a, membership: naming[i] })).filter((a) => a.membership !== 'not named');
+    const key = deciding.map(({ index, membership }) => `${index}:${membership}`).join(',');
+    const answers = this.visibleAnswers(runbooks, document);
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = grantedRunbooks(runbooks, deciding);
+      if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.clear();
+      answers.set(key, answer);
+    }
+    return [...answer];
   }
 
   async canApprove(user: Principal, requirement: ApprovalRequirement, request: ApprovalContext = {}): Promise<boolean> {
@@ -220,6 +238,16 @@ export class PolicyEngine implements Policy {
   }
 
   /** Rules about this runbook, in this place, that name this user (directly or by group). */
+  /** Answers of visibleRunbooks for this runbook list under this policy document, by deciding rules. */
+  private visibleAnswers(runbooks: readonly RunbookDefinition[], document: PolicyDocument): Map<string, RunbookDefinition[]> {
+    let remembered = this.answersByList.get(runbooks);
+    if (remembered?.document !== document) {
+      remembered = { document, answers: new Map() };
+      this.answersByList.set(runbooks, remembered);
+    }
+    return remembered.answers;
+  }
+
   private async rulesFor(document: PolicyDocument, who: Identity, runbook: RunbookDefinition, place: Place): Promise<PolicyRule[]> {
     const matching: PolicyRule[] = [];
     for (const rule of document.rules) {

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { createLiveCatalog, type LiveCatalog } from '../../src/catalog/live-catalog.js';
 import { createLogger, silentLogger } from '../../src/logging/logger.js';
 import { runbookFixture } from '../support/runbook-fixtures.js';
+import type { RunbookDefinition } from '../../src/domain/runbook.js';
 import { nextChange } from './script-fixtures.js';
 
 const script = (category: string, parameter = 'Server') => `<#\n.SYNOPSIS\n  Test script.\n.NOTES\n  Category: ${category}\n#>\nparam([Parameter(Mandatory)][string]$${parameter})\n`;
@@ -39,8 +40,10 @@ describe('catalog: live catalog', () => {
     expect(c.suggest('Restart-AppPol')).to.deep.equal(['Restart-AppPool']);
     expect(c.search('disk').map((h) => h.runbook.name)).to.deep.equal(['check_disk']);
     expect(c.problems()).to.deep.equal([]);
-    c.list().reverse();
-    expect(c.list()[0].name, 'callers get copies').to.equal('check_disk');
+    expect(() => (c.list() as RunbookDefinition[]).reverse(), 'the shared list is frozen').to.throw(TypeError);
+    c.byCategory('iis').reverse();
+    expect(c.byCategory('iis')[0].name, 'callers get copies of the other lists').to.equal('Get-Sessions');
+    expect(c.list()[0].name).to.equal('check_disk');
   });
 
   it('logs every problem with file, line and reason', async () => {

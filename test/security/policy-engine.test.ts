@@ -199,6 +199,20 @@ describe('policy engine (rules, groups from a local Microsoft Graph)', () => {
       expect(graph.requests.length - from).to.equal(1);
     });
 
+    it('answers from what it remembers for the same list only until the policy document changes', async () => {
+      let document = parsePolicy(POLICY, 'policy.yaml');
+      const directory = new GraphDirectory({ endpoint: graph.url, credential, retryOptions: { maxRetries: 0 } });
+      const reloading = new PolicyEngine({ current: () => document }, directory);
+      const names = async () => (await reloading.visibleRunbooks(linus, everyRunbook, PERSONAL)).map((b) => b.name);
+      const before = await names();
+      expect(before).to.deep.equal(['Get-Status']);
+      // A caller that changes its copy changes nothing remembered.
+      (await reloading.visibleRunbooks(linus, everyRunbook, PERSONAL)).length = 0;
+      expect(await names()).to.deep.equal(before);
+      document = parsePolicy(`version: 1\nrules:\n  - id: all\n    effect: allow\n    runbooks: ['*']\n    users: ['*']\n`, 'policy.yaml');
+      expect(await names()).to.deep.equal(everyRunbook.map((b) => b.name));
+    });
+
     it('hides the runbooks whose rules need Graph while Graph fails (fail closed)', async () => {
       const directory = new GraphDirectory({ endpoint: graph.url, credential, retryOptions: { maxRetries: 0 } });
       const failing = new PolicyEngine({ current: () => parsePolicy(POLICY, 'policy.yaml') }, directory);
