@@ -20,10 +20,11 @@ describe('RenderCache (cards whose inputs repeat are rendered once)', () => {
     expect(second).to.deep.equal(first);
   });
 
-  it('gives every caller its own copy: changing one card does not change the next', () => {
+  it('hands out one deeply frozen card: no caller can change what the next one gets', () => {
     const cache = new RenderCache(4);
     const mine = cache.get('k', () => cardSaying('original'));
-    (mine.body as unknown[]).push({ type: 'TextBlock', text: 'added by a caller' });
+    expect(() => (mine.body as unknown[]).push({ type: 'TextBlock', text: 'added by a caller' })).to.throw(TypeError);
+    expect(() => Object.assign((mine.body as object[])[0], { text: 'changed' })).to.throw(TypeError);
     expect(cache.get('k', () => cardSaying('rendered again')).body).to.deep.equal([{ type: 'TextBlock', text: 'original' }]);
   });
 
