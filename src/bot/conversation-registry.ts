@@ -59,6 +59,9 @@ export class ConversationRegistry {
   }
 
   private async knownName(info: ConversationInfo): Promise<string | undefined> {
+    // Personal chats have no name to keep (Teams never sends one), so a first message in one
+    // does not need a store read before its write.
+    if (info.kind === 'personal') return undefined;
     const same = await this.store.getConversation(info.key);
     if (same?.name) return same.name;
     if (info.channelId && info.channelId !== info.key) return (await this.store.getConversation(info.channelId))?.name;

@@ -80,4 +80,19 @@ describe('ConversationRegistry (saves a conversation only when it changed)', () 
     expect(later.name).to.equal('ops-renamed');
     expect(saves).to.equal(3);
   });
+
+  it('saves a first message in a personal chat without reading the store first (there is no name to keep)', async () => {
+    const personal = conversation({ key: 'a:1personal-ada', kind: 'personal', channelId: undefined, teamId: undefined });
+    const saved = await registry.save(personal);
+    expect({ saves, reads }).to.deep.equal({ saves: 1, reads: 0 });
+    expect(saved.name).to.equal(undefined);
+    expect((await store.getConversation('a:1personal-ada'))?.kind).to.equal('personal');
+  });
+
+  it('reads a name learned earlier (by another instance) before the first save of a channel or group chat', async () => {
+    await store.saveConversation(conversation({ name: 'inc-2041' }));
+    const heard = await registry.save(conversation());
+    expect(heard.name).to.equal('inc-2041');
+    expect(reads).to.equal(1);
+  });
 });
