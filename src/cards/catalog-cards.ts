@@ -78,7 +78,7 @@ export interface WelcomeInput {
   placeName: string;
   kind: PlaceKind;
   /** Runbooks tagged for this kind of place (e.g. `incident` for inc-* channels). */
-  runbooks: RunbookDefinition[];
+  runbooks: readonly RunbookDefinition[];
   /** Runbooks in the whole catalog. */
   total: number;
 }
@@ -100,8 +100,13 @@ export function welcomeCard(input: WelcomeInput): AdaptiveCard {
 export const MAX_HELP_RUNBOOKS = 40;
 
 export interface HelpInput {
-  commands: { usage: string; description: string }[];
-  runbooks?: RunbookDefinition[];
+  commands: readonly HelpCommand[];
+  runbooks?: readonly RunbookDefinition[];
+}
+
+export interface HelpCommand {
+  usage: string;
+  description: string;
 }
 
 /**
@@ -110,14 +115,30 @@ export interface HelpInput {
  */
 const helpCards = new RenderCache(64);
 
+/**
+ * The policy hands out one frozen list per set of visible runbooks, and help passes one constant
+ * command list, so most help requests can find their card by those two identities, without
+ * building and hashing the text key below (about a third of a help's own CPU in the P1 bench).
+ */
+const helpCardsByList = new WeakMap<readonly RunbookDefinition[], { commands: readonly HelpCommand[]; card: AdaptiveCard }>();
+
 export function helpCard(input: HelpInput): AdaptiveCard {
   const runbooks = input.runbooks ?? [];
+  const known = helpCardsByList.get(runbooks);
+  if (known?.commands === input.commands) return known.card;
+  const card = renderHelpCard(input.commands, runbooks);
+  // Only a frozen list is sure to show the same runbooks next time.
+  if (Object.isFrozen(runbooks)) helpCardsByList.set(runbooks, { commands: input.commands, card });
+  return card;
+}
+
+function renderHelpCard(commands: readonly HelpCommand[], runbooks: readonly RunbookDefinition[]): AdaptiveCard {
   const names = runbooks.slice(0, MAX_HELP_RUNBOOKS).map((r) => r.name).join(', ');
   const rest = runbooks.length - MAX_HELP_RUNBOOKS;
   const runbooksText = runbooks.length > 0 ? names + (rest > 0 ? ` and ${rest} more: open the menu or search.` : '') : null;
-  return helpCards.get(JSON.stringify([input.commands, runbooksText]), () =>
+  return helpCards.get(JSON.stringify([commands, runbooksText]), () =>
     renderCard('help', {
-      commands: table(['Command', 'What it does'], input.commands.map((c) => [c.usage, c.description]), [2, 3]),
+      commands: table(['Command', 'What it does'], commands.map((c) => [c.usage, c.description]), [2, 3]),
       runbooks: runbooksText,
     }),
   );

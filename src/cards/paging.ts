@@ -18,7 +18,7 @@ export interface Page<T> {
 }
 
 /** The items of one page; an out-of-range page number shows the nearest page. */
-export function paginate<T>(items: T[], page: number, pageSize: number): Page<T> {
+export function paginate<T>(items: readonly T[], page: number, pageSize: number): Page<T> {
   const totalPages = Math.max(1, Math.ceil(items.length / pageSize));
   const current = Math.min(Math.max(1, Math.floor(page) || 1), totalPages);
   return { items: items.slice((current - 1) * pageSize, current * pageSize), page: current, totalPages, total: items.length };

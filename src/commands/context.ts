@@ -34,6 +34,6 @@ export function requestOf(services: CommandServices, user: Principal, conversati
 }
 
 /** The runbooks among `runbooks` the user may see here, in the same order. */
-export function visible(request: Request, runbooks: readonly RunbookDefinition[]): Promise<RunbookDefinition[]> {
+export function visible(request: Request, runbooks: readonly RunbookDefinition[]): Promise<readonly RunbookDefinition[]> {
   return request.services.policy.visibleRunbooks(request.user, runbooks, request.place);
 }

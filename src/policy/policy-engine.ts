@@ -137,7 +137,7 @@ function describePlace(place: Place): string {
 }
 
 export class PolicyEngine implements Policy {
-  private readonly answersByList = new WeakMap<readonly RunbookDefinition[], { document: PolicyDocument; answers: Map<string, RunbookDefinition[]> }>();
+  private readonly answersByList = new WeakMap<readonly RunbookDefinition[], { document: PolicyDocument; answers: Map<string, readonly RunbookDefinition[]> }>();
 
   constructor(
     private readonly source: PolicySource,
@@ -190,7 +190,7 @@ export class PolicyEngine implements Policy {
     return (await this.visibleRunbooks(user, [runbook], place)).length > 0;
   }
 
-  async visibleRunbooks(user: Principal, runbooks: readonly RunbookDefinition[], place: Place): Promise<RunbookDefinition[]> {
+  async visibleRunbooks(user: Principal, runbooks: readonly RunbookDefinition[], place: Place): Promise<readonly RunbookDefinition[]> {
     const document = this.source.current();
     // Whether a rule names this user is asked once per rule (only for rules some runbook needs),
     // with one Identity, so the directory is consulted at most once for the whole list.
@@ -208,11 +208,11 @@ export class PolicyEngine implements Policy {
     const answers = this.visibleAnswers(runbooks, document);
     let answer = answers.get(key);
     if (!answer) {
-      answer = grantedRunbooks(runbooks, deciding);
+      answer = Object.freeze(grantedRunbooks(runbooks, deciding));
       if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.clear();
       answers.set(key, answer);
     }
-    return [...answer];
+    return answer;
   }
 
   async canApprove(user: Principal, requirement: ApprovalRequirement, request: ApprovalContext = {}): Promise<boolean> {
@@ -239,7 +239,7 @@ export class PolicyEngine implements Policy {
 
   /** Rules about this runbook, in this place, that name this user (directly or by group). */
   /** Answers of visibleRunbooks for this runbook list under this policy document, by deciding rules. */
-  private visibleAnswers(runbooks: readonly RunbookDefinition[], document: PolicyDocument): Map<string, RunbookDefinition[]> {
+  private visibleAnswers(runbooks: readonly RunbookDefinition[], document: PolicyDocument): Map<string, readonly RunbookDefinition[]> {
     let remembered = this.answersByList.get(runbooks);
     if (remembered?.document !== document) {
       remembered = { document, answers: new Map() };

@@ -51,7 +51,7 @@ export interface Policy {
    * The runbooks among `runbooks` that canSee would show this user here, in the same order: one
    * question for a whole menu or help list, so the user's identity and groups are resolved once.
    */
-  visibleRunbooks(user: Principal, runbooks: readonly RunbookDefinition[], place: Place): Promise<RunbookDefinition[]>;
+  visibleRunbooks(user: Principal, runbooks: readonly RunbookDefinition[], place: Place): Promise<readonly RunbookDefinition[]>;
   /**
    * Whether the user may approve a request needing this requirement. The requester is never an
    * approver. With no approver groups, anyone allowed to run the runbook in that place may

@@ -61,7 +61,10 @@ export class ReusingConnectorFactory extends ConnectorFactory {
   }
 
   create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    return this.cache.get(JSON.stringify([this.appId, serviceUrl, audience ?? null]), () => this.inner.create(serviceUrl, audience));
+    // Line breaks cannot occur in an app id, URL or audience, so they keep the parts apart; no
+    // audience (botbuilder's default) stays distinct from an empty one.
+    const key = `${this.appId}\n${serviceUrl}\n${audience === undefined ? '-' : `+${audience}`}`;
+    return this.cache.get(key, () => this.inner.create(serviceUrl, audience));
   }
 }
 

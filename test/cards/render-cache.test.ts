@@ -52,4 +52,17 @@ describe('RenderCache (cards whose inputs repeat are rendered once)', () => {
     const other = helpCard({ commands, runbooks: [runbook({ name: 'Restart-AppPool' })] });
     expect(JSON.stringify(other)).to.include('Restart-AppPool').and.not.include('Get-Status');
   });
+
+  it('helpCard: a frozen runbook list with the same commands finds its card by identity, and nothing stale', () => {
+    const commands = Object.freeze([{ usage: 'help', description: 'This list' }]);
+    const list = Object.freeze([runbook({ name: 'Get-Status' })]);
+    const first = helpCard({ commands, runbooks: list });
+    expect(helpCard({ commands, runbooks: list })).to.equal(first);
+    const otherCommands = [{ usage: 'menu', description: 'The menu' }];
+    expect(JSON.stringify(helpCard({ commands: otherCommands, runbooks: list }))).to.include('The menu').and.include('Get-Status');
+    const mutable = [runbook({ name: 'Get-Status' })];
+    helpCard({ commands, runbooks: mutable });
+    mutable[0] = runbook({ name: 'Restart-AppPool' });
+    expect(JSON.stringify(helpCard({ commands, runbooks: mutable })), 'a list that can change is not remembered by identity').to.include('Restart-AppPool');
+  });
 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import type { ParameterValue } from '../../src/domain/runbook.js';
+import type { ParameterValue, RunbookDefinition } from '../../src/domain/runbook.js';
 import { GraphDirectory } from '../../src/policy/graph-directory.js';
 import { parsePolicy } from '../../src/policy/policy-file.js';
 import { DEVELOPMENT_POLICY, NO_POLICY, PolicyEngine } from '../../src/policy/policy-engine.js';
@@ -206,8 +206,9 @@ describe('policy engine (rules, groups from a local Microsoft Graph)', () => {
       const names = async () => (await reloading.visibleRunbooks(linus, everyRunbook, PERSONAL)).map((b) => b.name);
       const before = await names();
       expect(before).to.deep.equal(['Get-Status']);
-      // A caller that changes its copy changes nothing remembered.
-      (await reloading.visibleRunbooks(linus, everyRunbook, PERSONAL)).length = 0;
+      // No caller can change what is remembered: the answer is frozen.
+      const answer = (await reloading.visibleRunbooks(linus, everyRunbook, PERSONAL)) as RunbookDefinition[];
+      expect(() => answer.push(drop)).to.throw(TypeError);
       expect(await names()).to.deep.equal(before);
       document = parsePolicy(`version: 1\nrules:\n  - id: all\n    effect: allow\n    runbooks: ['*']\n    users: ['*']\n`, 'policy.yaml');
       expect(await names()).to.deep.equal(everyRunbook.map((b) => b.name));

@@ -19,7 +19,7 @@ export interface RecordedRequest {
   conversationId: string;
   /** The activity replied to (reply) or replaced (update). */
   targetActivityId?: string;
-  // The wire JSON exactly as the bot sent it.
+  // The wire JSON exactly as the bot sent it (undefined when the recorder keeps no bodies).
   activity: any;
   /** Status the recorder answered with. */
   status: number;
@@ -80,13 +80,19 @@ export class ConnectorRecorder {
   private constructor(
     private readonly server: http.Server,
     readonly url: string,
+    private readonly keepBodies: boolean,
   ) {}
 
-  static async start(): Promise<ConnectorRecorder> {
+  /**
+   * `keepBodies: false` (the bench) reads each body to its end but neither keeps nor parses it:
+   * the recorder stands in for Microsoft's service, so on this shared machine its own work on a
+   * bot's replies should not take CPU from the bot being measured.
+   */
+  static async start(options: { keepBodies?: boolean } = {}): Promise<ConnectorRecorder> {
     const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const recorder = new ConnectorRecorder(server, `http://127.0.0.1:${port}/`);
+    const recorder = new ConnectorRecorder(server, `http://127.0.0.1:${port}/`, options.keepBodies ?? true);
     server.on('request', (req, res) => void recorder.handle(req, res));
     return recorder;
   }
@@ -164,7 +170,7 @@ export class ConnectorRecorder {
       res.end(JSON.stringify({ error: { code: 'NotFound', message: `${req.method} ${req.url} is not a connector route` } }));
       return;
     }
-    const body = await readBody(req);
+    const body = this.keepBodies ? await readBody(req) : await drainBody(req);
     const conversationId = decodeURIComponent(match[1]);
     const targetActivityId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
     const index = this.requests.length;
@@ -175,7 +181,7 @@ export class ConnectorRecorder {
       operation,
       conversationId,
       targetActivityId,
-      activity: parseJson(body),
+      activity: body === undefined ? undefined : parseJson(body),
       status: fault?.status ?? (operation === 'update' ? 200 : 201),
       activityId,
       fault,
@@ -241,6 +247,14 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+  });
+}
+
+function drainBody(req: http.IncomingMessage): Promise<undefined> {
+  return new Promise((resolve, reject) => {
+    req.on('end', () => resolve(undefined));
+    req.on('error', reject);
+    req.resume();
   });
 }
 

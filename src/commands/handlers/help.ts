@@ -15,8 +15,8 @@ export async function helpFor(request: Request, topic: string | undefined): Prom
     if (command && !request.services.catalog.get(topic)) return messageCard({ title: command.usage, text: command.summary, tone: 'info', example: command.example });
     return runbookHelpCard({ runbook: await requireRunbook(request, topic, commandInfo('help')) });
   }
-  return helpCard({
-    commands: COMMANDS.map((c) => ({ usage: c.usage, description: c.summary })),
-    runbooks: await visible(request, request.services.catalog.list()),
-  });
+  return helpCard({ commands: HELP_COMMANDS, runbooks: await visible(request, request.services.catalog.list()) });
 }
+
+/** One constant list, so the help card can be found again by identity (see helpCard). */
+const HELP_COMMANDS = Object.freeze(COMMANDS.map((c) => ({ usage: c.usage, description: c.summary })));

@@ -13,7 +13,7 @@ export async function menuCard(request: Request): Promise<AdaptiveCard> {
   return mainMenuCard({ categories: countByCategory(runbooks), totalRunbooks: runbooks.length, userName: firstName(request.user.name) });
 }
 
-function countByCategory(runbooks: RunbookDefinition[]): CategorySummary[] {
+function countByCategory(runbooks: readonly RunbookDefinition[]): CategorySummary[] {
   const counts = new Map<string, number>();
   for (const runbook of runbooks) counts.set(runbook.category, (counts.get(runbook.category) ?? 0) + 1);
   return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));

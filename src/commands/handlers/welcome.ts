@@ -23,7 +23,7 @@ export async function welcomeMessage(request: Request, reason: 'installed' | 'ch
   return { card: welcomeCard({ placeName: conversation.name ?? 'everyone', kind: conversation.kind, runbooks, total: all.length }) };
 }
 
-async function mostUsedFirst(request: Request, runbooks: RunbookDefinition[]): Promise<RunbookDefinition[]> {
+async function mostUsedFirst(request: Request, runbooks: readonly RunbookDefinition[]): Promise<RunbookDefinition[]> {
   const { store } = request.services;
   const here = await store.listJobs({ conversationKey: request.conversation.key, limit: USAGE_SAMPLE });
   const jobs = here.length ? here : await store.listJobs({ limit: USAGE_SAMPLE });
