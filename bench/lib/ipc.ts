@@ -6,6 +6,7 @@
  * runs in the measured process.
  */
 import type { ChildProcess } from 'node:child_process';
+import v8 from 'node:v8';
 
 export interface ReadyMessage {
   type: 'ready';
@@ -82,6 +83,8 @@ export interface MemoryReading {
   rssMB: number;
   /** After a full garbage collection: what the JavaScript heap holds, and what lives outside it. */
   afterGc: { rssMB: number; heapUsedMB: number; heapTotalMB: number; externalMB: number; arrayBuffersMB: number };
+  /** V8's heap spaces after that collection: size committed and used (MB), e.g. new_space, old_space. */
+  heapSpaces: Record<string, { sizeMB: number; usedMB: number }>;
 }
 
 /** The `cpu` request every bench server answers: CPU time used so far (user + system, all threads), in ms. */
@@ -99,5 +102,6 @@ export function memoryReading(): MemoryReading {
   return {
     rssMB,
     afterGc: { rssMB: mb(after.rss), heapUsedMB: mb(after.heapUsed), heapTotalMB: mb(after.heapTotal), externalMB: mb(after.external), arrayBuffersMB: mb(after.arrayBuffers) },
+    heapSpaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { sizeMB: mb(s.space_size), usedMB: mb(s.space_used_size) }])),
   };
 }
