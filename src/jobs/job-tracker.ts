@@ -241,9 +241,9 @@ export class JobTracker {
     );
     const job = this.current;
     if (ended) {
-      const durationMs = Math.max(0, Date.parse(job.endedAt ?? outcome.at) - Date.parse(job.startedAt ?? job.createdAt));
-      await audit.record('job.finished', { job, detail: { status: job.status, exitCode: job.exitCode, error: job.error, durationMs } });
-      telemetry.event('run.finished', { runbook: job.runbook, target: job.target, outcome: job.status }, { durationMs });
+      const detail = finishedDetail(job);
+      await audit.record('job.finished', { job, detail });
+      telemetry.event('run.finished', { runbook: job.runbook, target: job.target, outcome: job.status }, { durationMs: detail.durationMs });
     }
     const hold = this.notBefore - clock.now();
     if (hold > 0) await new Promise<void>((resolve) => clock.setTimeout(resolve, hold));
@@ -252,4 +252,10 @@ export class JobTracker {
     if (delivered) this.adopt(delivered);
     this.deps.onDone(this);
   }
+}
+
+/** What the job.finished audit record says about a run that has ended. */
+export function finishedDetail(job: Job): { status: string; exitCode?: number; error?: string; durationMs: number } {
+  const durationMs = Math.max(0, Date.parse(job.endedAt ?? job.createdAt) - Date.parse(job.startedAt ?? job.createdAt));
+  return { status: job.status, exitCode: job.exitCode, error: job.error, durationMs };
 }

@@ -9,6 +9,7 @@ import type { Approvals } from './approvals.js';
 import type { TimerHandle } from './clock.js';
 import { describeError, isoNow, type JobLayer } from './job-layer.js';
 import type { JobRuns } from './job-runs.js';
+import { finishedDetail } from './job-tracker.js';
 import type { ResumeReport } from './results.js';
 
 const LOST_BEFORE_START =
@@ -88,10 +89,25 @@ export class JobResumer {
       if (job && !isFinal(job.status)) await this.follow(job, report);
       else if (job && !job.finalCardSent) {
         report.finalCardsDelivered.push(job.id);
+        await this.auditWhatWasMissed(job);
         this.runs.deliverFinal(job.id);
       } else await this.runs.unclaim(listed.id);
     }
     return report;
+  }
+
+  /**
+   * A change is stored before it is audited, so an instance killed in between leaves a started
+   * or finished run without its record. Whoever takes the run over writes what is missing,
+   * marked as recovered (the time is the recovery's, not the original's).
+   */
+  private async auditWhatWasMissed(job: Job): Promise<void> {
+    const { deps, audit } = this.layer;
+    const recorded = new Set((await deps.store.readAudit({ jobId: job.id, limit: 1000 })).map((r) => r.action));
+    const recoveredBy = deps.instanceId;
+    if (job.executorJobId && !recorded.has('job.started'))
+      await audit.record('job.started', { job, detail: { executor: job.executor, executorJobId: job.executorJobId, recoveredBy } });
+    if (isFinal(job.status) && !recorded.has('job.finished')) await audit.record('job.finished', { job, detail: { ...finishedDetail(job), recoveredBy } });
   }
 
   private async follow(job: Job, report: ResumeReport): Promise<void> {
@@ -111,6 +127,7 @@ export class JobResumer {
       await executor.reattach(job.id, job.executorJobId, tracker.listener);
       this.reattachFailures.delete(job.id);
       report.reattached.push(job.id);
+      await this.auditWhatWasMissed(job);
       await audit.record('job.reattached', { job, detail: { instance: deps.instanceId } });
     } catch (error) {
       const failures = (this.reattachFailures.get(job.id) ?? 0) + 1;

@@ -104,6 +104,33 @@ describe('JobService: leases and resume', () => {
     expect((await world.store.getJob(id))?.finalCardSent).to.equal(true);
   });
 
+  it('writes the started and finished records of a run whose instance died between storing and auditing them', async () => {
+    // The first instance "dies" right after each of those changes is stored: its records never arrive.
+    const dying = Object.create(world.store) as SqliteStore;
+    dying.appendAudit = (record) =>
+      ['job.started', 'job.finished'].includes(record.action) ? Promise.reject(new Error('killed')) : world.store.appendAudit(record);
+    const first = newService({ ...world, store: dying }, { instanceId: 'instance-a' });
+    running.push(first);
+    const id = await acceptedRun(world, first.service);
+    world.target.failWith = () => ({ statusCode: 502 });
+    world.executor.emit(id, { kind: 'finished', status: 'failed', exitCode: 3, at: at() });
+    await world.clock.advanceUntil(() => first.service.trackedJobIds().length === 0, 900_000, 5_000);
+    const actions = async () => (await world.store.readAudit({ jobId: id })).map((r) => r.action);
+    expect(await actions()).to.not.include.members(['job.started', 'job.finished']);
+
+    world.target.failWith = () => undefined;
+    const second = start({ instanceId: 'instance-b' });
+    expect((await second.resumeAll()).finalCardsDelivered).to.deep.equal([id]);
+    await world.clock.advanceUntil(() => cardsOf(id, 'failed').length === 1, 10_000);
+    await second.resumeAll();
+    const recovered = (await world.store.readAudit({ jobId: id })).filter((r) => r.action === 'job.started' || r.action === 'job.finished');
+    expect(recovered.map((r) => [r.action, r.detail?.recoveredBy])).to.deep.equal([
+      ['job.started', 'instance-b'],
+      ['job.finished', 'instance-b'],
+    ]);
+    expect(recovered[1].detail).to.deep.include({ status: 'failed', exitCode: 3 });
+  });
+
   it('lets only one of two instances track a job, and hands it over when the owner stops renewing', async () => {
     const owner = start({ instanceId: 'instance-a' });
     const other = start({ instanceId: 'instance-b' });
