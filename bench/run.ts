@@ -158,6 +158,8 @@ function tableRows(r: Results): Row[] {
     add({ part: 'P2', figure: `submit p99, ${loaded.connections} concurrent (2 s starts)`, value: loaded.submit.latency.p99, unit: 'ms', baselineName: '/healthz', baseline: loaded.healthz.latency.p99, target: '≤ 50 ms', met: loaded.submit.latency.p99 <= 50 });
     add({ part: 'P2', figure: `  submits/s, ${loaded.connections} concurrent`, value: loaded.submit.requestsPerSecond, unit: 'req/s', baselineName: '/healthz', baseline: loaded.healthz.requestsPerSecond });
     add({ part: 'P2', figure: '  submit p50', value: loaded.submit.latency.p50, unit: 'ms', baselineName: '/healthz', baseline: loaded.healthz.latency.p50 });
+    add({ part: 'P2', figure: '  submit p99 inside the server', value: loaded.inServer.p99, unit: 'ms', baselineName: 'as the client saw it', baseline: loaded.submit.latency.p99 });
+    add({ part: 'P2', figure: '  longest event-loop stall', value: loaded.longestStallMs, unit: 'ms', baselineName: 'submit p50', baseline: loaded.submit.latency.p50 });
     add({ part: 'P2', figure: 'submit p99, one connection', value: alone.submit.latency.p99, unit: 'ms', baselineName: '/healthz', baseline: alone.healthz.latency.p99, target: '≤ 50 ms', met: alone.submit.latency.p99 <= 50 });
     add({ part: 'P2', figure: '  submit p50, one connection', value: alone.submit.latency.p50, unit: 'ms', baselineName: '/healthz', baseline: alone.healthz.latency.p50 });
     add({ part: 'P2', figure: '  server CPU per submit', value: loaded.submit.serverCpuMsPerRequest!, unit: 'ms', baselineName: '/healthz', baseline: loaded.healthz.serverCpuMsPerRequest! });

@@ -20,6 +20,7 @@ import { findAction, invokeCard } from '../../test/support/activities.js';
 import { benchInvoke, benchPerson } from '../lib/activities.js';
 import { loadServer, withoutSamples, type LoadResult } from '../lib/load.js';
 import type { ServerProcess } from '../lib/server-process.js';
+import type { Summary } from '../lib/stats.js';
 import { SUBMIT_RUNBOOK, SUBMIT_VALUES } from '../lib/submit-runbook.js';
 
 export interface P2Settings {
@@ -39,6 +40,10 @@ interface JobCounts {
 
 export interface SubmitRun {
   connections: number;
+  /** The server's longest event-loop hold-up during the submits (ms): every request in flight waited that long. */
+  longestStallMs: number;
+  /** Time each submit spent inside the server, from its arrival to the answer (the product's request telemetry). */
+  inServer: Summary;
   healthz: Omit<LoadResult, 'samples'>;
   submit: Omit<LoadResult, 'samples'>;
   /** Submit p99 ÷ /healthz p99 under the same load. */
@@ -71,8 +76,16 @@ export async function measureSubmits(switchboard: ServerProcess, serviceUrl: str
 
   const before = await switchboard.channel.request<JobCounts>('jobs');
   const submitStarted = performance.now();
+  // Both are counted afresh from here: each ask returns what happened since the last one.
+  const seenByServer = async () => ({
+    stallMs: (await switchboard.channel.request<{ maxMs: number }>('loopDelay')).maxMs,
+    inServer: await switchboard.channel.request<Summary>('handling'),
+  });
+  await seenByServer();
   const loaded = await loadServer(switchboard, { url, bodies: bodies.slice(0, settings.loadedSubmits), connections: settings.connections });
+  const loadedSeen = await seenByServer();
   const alone = await loadServer(switchboard, { url, bodies: bodies.slice(settings.loadedSubmits), connections: 1 });
+  const aloneSeen = await seenByServer();
   for (const run of [loaded, alone])
     if (run.non2xx || run.errors) throw new Error(`P2: ${run.non2xx} submits answered non-2xx and ${run.errors} failed`);
   const jobs = await waitForJobs(switchboard, before, total);
@@ -80,15 +93,15 @@ export async function measureSubmits(switchboard: ServerProcess, serviceUrl: str
     settings,
     runbook: SUBMIT_RUNBOOK,
     formIssueSeconds,
-    loaded: submitRun(settings.connections, healthzLoaded, loaded),
-    alone: submitRun(1, healthzAlone, alone),
+    loaded: submitRun(settings.connections, healthzLoaded, loaded, loadedSeen),
+    alone: submitRun(1, healthzAlone, alone, aloneSeen),
     allRunningSeconds: (performance.now() - submitStarted) / 1000,
     jobs,
   };
 }
 
-function submitRun(connections: number, healthz: LoadResult, submit: LoadResult): SubmitRun {
-  return { connections, healthz: withoutSamples(healthz), submit: withoutSamples(submit), p99Ratio: submit.latency.p99 / healthz.latency.p99 };
+function submitRun(connections: number, healthz: LoadResult, submit: LoadResult, seen: { stallMs: number; inServer: Summary }): SubmitRun {
+  return { connections, longestStallMs: seen.stallMs, inServer: seen.inServer, healthz: withoutSamples(healthz), submit: withoutSamples(submit), p99Ratio: submit.latency.p99 / healthz.latency.p99 };
 }
 
 function cardActivityId(index: number): string {
