@@ -24,6 +24,7 @@ import {
 import { limitChunkSize, type NewOutputChunk } from '../text-split.js';
 import { toIsoTime } from '../time.js';
 import { isUnsettled } from '../unsettled.js';
+import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { MIGRATIONS } from './schema.js';
 
@@ -124,6 +125,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.db) this.conversationWrites.flush();
     this.statements.clear();
     this.db?.pragma('optimize');
     this.db?.close();
@@ -273,19 +275,26 @@ export class SqliteStore implements Store {
 
   // Conversations
 
-  async saveConversation(info: ConversationInfo): Promise<void> {
-    this.statement('INSERT INTO conversations (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data').run(
-      info.key,
-      JSON.stringify(info),
-    );
+  // Every first message of a conversation saves it, many at once under load: committed together.
+  private readonly conversationWrites = new GroupCommit<ConversationInfo>((conversations) =>
+    this.immediate(() => {
+      const upsert = this.statement('INSERT INTO conversations (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data');
+      for (const info of conversations) upsert.run(info.key, JSON.stringify(info));
+    }),
+  );
+
+  saveConversation(info: ConversationInfo): Promise<void> {
+    return this.conversationWrites.write(info.key, info);
   }
 
   async getConversation(key: string): Promise<ConversationInfo | undefined> {
+    this.conversationWrites.flush();
     const row = this.statement('SELECT data FROM conversations WHERE key = ?').get(key) as { data: string } | undefined;
     return row && (JSON.parse(row.data) as ConversationInfo);
   }
 
   async listConversations(): Promise<ConversationInfo[]> {
+    this.conversationWrites.flush();
     const rows = this.statement('SELECT data FROM conversations ORDER BY key').all() as { data: string }[];
     return rows.map((row) => JSON.parse(row.data) as ConversationInfo);
   }
