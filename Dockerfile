@@ -22,10 +22,18 @@ FROM node:22-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 \
  && rm -rf /var/lib/apt/lists/*
+# glibc's malloc keeps freed memory after a burst of requests (per-thread arenas, a mmap
+# threshold that grows as large blocks are freed) and the resident size stays up: fewer arenas,
+# a fixed mmap threshold and trimming at 128 KiB give it back. P5 of `npm run bench`, which runs
+# the servers with these values, measured 158-189 MB with them and 198-272 MB without
+# (docs/performance.md). main.bicep sets the same values as app settings.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3978 \
-    DATA_DIR=/app/data
+    DATA_DIR=/app/data \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
+    MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

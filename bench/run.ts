@@ -14,6 +14,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { mallocEnvironment } from '../test/support/dockerfile.js';
 import { TEST_ACCOUNT } from '../test/support/fake-arm.js';
 import { generateScripts } from './generate-scripts.js';
 import { BENCH_DIR, compiledPath, compileServers } from './lib/compile.js';
@@ -107,7 +108,8 @@ async function measureServers(into: Results): Promise<void> {
   generateScripts(runbooksDir, SETTINGS.runbooks);
   const servers: ServerProcess[] = [];
   const start = async (file: string, env?: Record<string, string>) => {
-    const server = await startServerProcess(compiledPath(file), { nodeArgs, env });
+    // Every server runs with the glibc malloc settings of the container image (see the Dockerfile).
+    const server = await startServerProcess(compiledPath(file), { nodeArgs, env: { ...mallocEnvironment(), ...env } });
     servers.push(server);
     return server;
   };

@@ -214,6 +214,10 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AZURE_AUTOMATION_ACCOUNT', value: automationAccountName }
         { name: 'POLICY_FILE', value: policyFile }
         { name: 'SWITCHBOARD_DEV', value: 'false' }
+        // glibc malloc settings that let the process give memory back after a burst (see the Dockerfile).
+        { name: 'MALLOC_ARENA_MAX', value: '2' }
+        { name: 'MALLOC_MMAP_THRESHOLD_', value: '131072' }
+        { name: 'MALLOC_TRIM_THRESHOLD_', value: '131072' }
         // Oryx installs dependencies and runs `npm run build` when the code is deployed.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
       ]

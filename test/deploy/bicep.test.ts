@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
+import { mallocEnvironment } from '../support/dockerfile.js';
 
 const DEPLOY = path.resolve(import.meta.dirname, '../../deploy');
 const main = readFileSync(path.join(DEPLOY, 'main.bicep'), 'utf8');
@@ -91,7 +92,7 @@ describe('deploy/ Bicep', () => {
     const settings = appSettings(main);
     const configSource = readFileSync(path.resolve(import.meta.dirname, '../../src/config.ts'), 'utf8');
     // Read by libraries rather than src/config.ts: @azure/identity and the App Service build.
-    const readElsewhere = new Set(['AZURE_CLIENT_ID', 'SCM_DO_BUILD_DURING_DEPLOYMENT']);
+    const readElsewhere = new Set(['AZURE_CLIENT_ID', 'SCM_DO_BUILD_DURING_DEPLOYMENT', ...Object.keys(mallocEnvironment())]);
     for (const name of settings.keys()) if (!readElsewhere.has(name)) expect(configSource, `${name} is read by src/config.ts`).to.include(name);
     expect(settings.get('AZURE_TABLES_CONNECTION_STRING')).to.match(/^'@Microsoft\.KeyVault\(SecretUri=/);
     expect(main).to.match(/keyVaultReferenceIdentity: identity\.id/);
@@ -120,6 +121,13 @@ describe('deploy/ Bicep', () => {
     expect(config.executor.azure.accounts[0]).to.include({ accountName: 'aa-ops-automation', resourceGroup: 'ops' });
     expect(config.appInsightsConnectionString).to.include('InstrumentationKey=');
     expect(config.host).to.equal('0.0.0.0');
+  });
+
+  it('gives the web app the same glibc malloc settings as the container image', () => {
+    const settings = appSettings(main);
+    const malloc = Object.entries(mallocEnvironment());
+    expect(malloc).to.have.length(3);
+    for (const [name, value] of malloc) expect(settings.get(name), name).to.equal(`'${value}'`);
   });
 
   it('grants the identity only Automation Job Operator, Automation Runbook Operator and Key Vault Secrets User', () => {

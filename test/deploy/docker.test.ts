@@ -6,17 +6,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { dockerInstructions, finalStage, mallocEnvironment } from '../support/dockerfile.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const dockerfile = readFileSync(path.join(REPO, 'Dockerfile'), 'utf8');
 const ignore = readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 
-/** Instructions with continuation lines joined, comments dropped. */
-const instructions = dockerfile
-  .replace(/\\\n/g, ' ')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith('#'));
+const instructions = dockerInstructions(dockerfile);
 
 describe('Dockerfile', () => {
   it('builds on and runs from node:22-slim', () => {
@@ -30,8 +26,7 @@ describe('Dockerfile', () => {
     const prune = instructions.findIndex((l) => /npm ci --omit=dev/.test(l));
     expect(build).to.be.at.least(0);
     expect(prune).to.be.at.least(build);
-    const stages = instructions.map((l, i) => (l.startsWith('FROM ') ? i : -1)).filter((i) => i >= 0);
-    const runtime = instructions.slice(stages[stages.length - 1]);
+    const runtime = finalStage(instructions);
     expect(runtime.some((l) => /COPY --from=build \/app\/node_modules/.test(l))).to.equal(true);
     expect(runtime.some((l) => /COPY .*src/.test(l)), 'no TypeScript sources in the runtime image').to.equal(false);
   });
@@ -46,6 +41,10 @@ describe('Dockerfile', () => {
     expect(user).to.match(/^USER (node|\d{4,})$/);
     expect(instructions.indexOf(user!)).to.be.lessThan(instructions.findIndex((l) => l.startsWith('CMD ')));
     expect(instructions.find((l) => l.startsWith('CMD '))).to.include('dist/index.js');
+  });
+
+  it('runs with glibc malloc settings that give memory back after a burst', () => {
+    expect(mallocEnvironment()).to.deep.equal({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' });
   });
 
   it('checks health on /readyz', () => {
